@@ -1,0 +1,84 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Pagewire",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "PagewireCore", targets: ["PagewireCore"]),
+        .executable(name: "pagewire-web", targets: ["Web"]),
+        .executable(name: "pagewire-jobs", targets: ["Jobs"]),
+        .executable(name: "pagewire-telephony", targets: ["Telephony"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+    ],
+    targets: [
+        // C libraries from Debian packages: one module map each, imported privately by one wrapper.
+        .systemLibrary(name: "CMariaDB", path: "Sources/CMariaDB", pkgConfig: "libmariadb"),
+        .systemLibrary(name: "CArgon2", path: "Sources/CArgon2", pkgConfig: "libargon2"),
+        .systemLibrary(name: "CSpanDSP", path: "Sources/CSpanDSP", pkgConfig: "spandsp"),
+        .systemLibrary(name: "CMagickWand", path: "Sources/CMagickWand", pkgConfig: "MagickWand"),
+
+        .target(
+            name: "PagewireCore",
+            dependencies: [
+                "CMariaDB", "CArgon2",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Sources/PagewireCore"
+        ),
+        .target(
+            name: "FaxEngine",
+            dependencies: [
+                "PagewireCore", "CSpanDSP", "CMagickWand",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/FaxEngine"
+        ),
+        .executableTarget(
+            name: "Web",
+            dependencies: [
+                "PagewireCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Sources/Web"
+        ),
+        .executableTarget(
+            name: "Jobs",
+            dependencies: [
+                "PagewireCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Sources/Jobs"
+        ),
+        .executableTarget(
+            name: "Telephony",
+            dependencies: [
+                "PagewireCore", "FaxEngine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Sources/Telephony"
+        ),
+
+        .testTarget(name: "PagewireCoreTests", dependencies: ["PagewireCore"], path: "Tests/PagewireCoreTests"),
+        .testTarget(name: "FaxEngineTests", dependencies: ["FaxEngine", "PagewireCore"], path: "Tests/FaxEngineTests"),
+    ]
+)

@@ -1,0 +1,7 @@
+#ifndef MAGICKCORE_QUANTUM_DEPTH
+#define MAGICKCORE_QUANTUM_DEPTH 16
+#endif
+#ifndef MAGICKCORE_HDRI_ENABLE
+#define MAGICKCORE_HDRI_ENABLE 0
+#endif
+#include <wand/MagickWand.h>

@@ -1,0 +1,217 @@
+import Foundation
+import Logging
+
+/// Every setting a Pagewire process reads, loaded once at start-up from `config/pagewire.toml`
+/// (when present) and `PAGEWIRE_*` environment variables, which win over the file.
+///
+/// Each key `section.name` has the environment name `PAGEWIRE_SECTION_NAME`
+/// (`database.url` → `PAGEWIRE_DATABASE_URL`). An unknown key in the file, a value of the
+/// wrong type or out of range, or a missing required value stops start-up with a
+/// `ConfigurationError` that names the key.
+public struct Configuration: Sendable {
+    /// Where the MariaDB server is, as `mariadb://user:password@host:port/database`
+    /// (`?socket=/path` to use a unix socket).
+    public var databaseURL: DatabaseURL
+    /// Connections each process keeps open at most.
+    public var databasePoolSize: Int
+    /// Root of the shipped resources (`Templates/`, `Migrations/`).
+    public var resourcesDirectory: String
+    /// Directory for runtime state (keys, spool files); never inside the database.
+    public var varDirectory: String
+    /// swift-log level for every component.
+    public var logLevel: Logger.Level
+
+    public var webHost: String
+    public var webPort: Int
+    /// HTTP worker processes; 0 means one per core.
+    public var webWorkers: Int
+
+    public var telephonySIPHost: String
+    public var telephonySIPPort: Int
+    public var telephonyRTPPortMin: Int
+    public var telephonyRTPPortMax: Int
+
+    /// Path of the platform transit key file (0600, outside the database).
+    public var vaultTransitKeyFile: String
+
+    /// The keys a configuration may contain, with their defaults; `nil` means required.
+    static let keys: [Key] = [
+        Key("database.url", default: nil, secret: true),
+        Key("database.pool_size", default: "8"),
+        Key("paths.resources", default: "Resources"),
+        Key("paths.var", default: "var"),
+        Key("log.level", default: "info"),
+        Key("web.host", default: "127.0.0.1"),
+        Key("web.port", default: "8080"),
+        Key("web.workers", default: "0"),
+        Key("telephony.sip_host", default: "127.0.0.1"),
+        Key("telephony.sip_port", default: "5060"),
+        Key("telephony.rtp_port_min", default: "20000"),
+        Key("telephony.rtp_port_max", default: "29999"),
+        Key("vault.transit_key_file", default: "var/keys/transit.key"),
+    ]
+
+    struct Key: Sendable {
+        let name: String
+        let defaultValue: String?
+        let secret: Bool
+        init(_ name: String, default defaultValue: String?, secret: Bool = false) {
+            self.name = name
+            self.defaultValue = defaultValue
+            self.secret = secret
+        }
+        var environmentName: String {
+            "PAGEWIRE_" + name.uppercased().replacingOccurrences(of: ".", with: "_")
+        }
+    }
+
+    /// The raw values after merging file and environment, kept to describe the configuration.
+    let values: [String: (value: String, origin: String)]
+
+    /// Loads the configuration from `file` (skipped when it does not exist and was not asked for
+    /// explicitly) and the environment.
+    public static func load(
+        file: String? = nil,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(ConfigurationError) -> Configuration {
+        let explicitFile = file ?? environment["PAGEWIRE_CONFIG"]
+        let path = explicitFile ?? "config/pagewire.toml"
+        var fileValues: [String: String] = [:]
+        if FileManager.default.fileExists(atPath: path) {
+            let text: String
+            do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
+                throw .unreadableFile(path: path, reason: "\(error)")
+            }
+            do { fileValues = try TOMLSubset.parse(text) } catch {
+                throw .malformedFile(path: path, reason: error.description)
+            }
+        } else if explicitFile != nil {
+            throw .unreadableFile(path: path, reason: "no such file")
+        }
+        return try Configuration(fileValues: fileValues, filePath: path, environment: environment)
+    }
+
+    /// Builds a configuration from already-parsed file values and an environment.
+    public init(
+        fileValues: [String: String],
+        filePath: String = "config/pagewire.toml",
+        environment: [String: String]
+    ) throws(ConfigurationError) {
+        let known = Set(Self.keys.map(\.name))
+        if let unknown = fileValues.keys.sorted().first(where: { !known.contains($0) }) {
+            throw .unknownKey(unknown, origin: filePath)
+        }
+        var merged: [String: (value: String, origin: String)] = [:]
+        for key in Self.keys {
+            if let v = environment[key.environmentName] {
+                merged[key.name] = (v, key.environmentName)
+            } else if let v = fileValues[key.name] {
+                merged[key.name] = (v, filePath)
+            } else if let v = key.defaultValue {
+                merged[key.name] = (v, "default")
+            } else {
+                throw .missing(key.name, environmentName: key.environmentName)
+            }
+        }
+        self.values = merged
+        let reader = Reader(values: merged)
+        databaseURL = try reader.read("database.url") { try DatabaseURL(parsing: $0) }
+        databasePoolSize = try reader.integer("database.pool_size", in: 1...512)
+        resourcesDirectory = try reader.string("paths.resources")
+        varDirectory = try reader.string("paths.var")
+        logLevel = try reader.read("log.level") { text in
+            guard let level = Logger.Level(rawValue: text) else {
+                throw ReasonError("expected one of trace, debug, info, notice, warning, error, critical")
+            }
+            return level
+        }
+        webHost = try reader.string("web.host")
+        webPort = try reader.integer("web.port", in: 0...65535)
+        webWorkers = try reader.integer("web.workers", in: 0...256)
+        telephonySIPHost = try reader.string("telephony.sip_host")
+        telephonySIPPort = try reader.integer("telephony.sip_port", in: 0...65535)
+        telephonyRTPPortMin = try reader.integer("telephony.rtp_port_min", in: 1024...65534)
+        telephonyRTPPortMax = try reader.integer("telephony.rtp_port_max", in: 1025...65535)
+        guard telephonyRTPPortMin < telephonyRTPPortMax else {
+            throw .invalid("telephony.rtp_port_max", reason: "must be greater than telephony.rtp_port_min")
+        }
+        vaultTransitKeyFile = try reader.string("vault.transit_key_file")
+    }
+
+    /// One line per key with its value and where it came from; secrets are masked.
+    public var effectiveDescription: [String] {
+        Self.keys.map { key in
+            let entry = values[key.name]!
+            let shown: String
+            if key.name == "database.url" {
+                shown = databaseURL.masked
+            } else if key.secret {
+                shown = "********"
+            } else {
+                shown = entry.value
+            }
+            return "\(key.name) = \(shown) (\(entry.origin))"
+        }
+    }
+
+    /// Logs the effective configuration, one line per key, secrets masked.
+    public func log(to logger: Logger) {
+        for line in effectiveDescription { logger.info("config \(line)") }
+    }
+}
+
+struct ReasonError: Error {
+    let reason: String
+    init(_ reason: String) { self.reason = reason }
+}
+
+private struct Reader {
+    let values: [String: (value: String, origin: String)]
+
+    func read<T>(_ key: String, _ convert: (String) throws -> T) throws(ConfigurationError) -> T {
+        let entry = values[key]!
+        do {
+            return try convert(entry.value)
+        } catch let error as ReasonError {
+            throw .invalid(key, reason: "\(error.reason) (from \(entry.origin))")
+        } catch let error as ConfigurationError {
+            throw error
+        } catch {
+            throw .invalid(key, reason: "\(error) (from \(entry.origin))")
+        }
+    }
+
+    func string(_ key: String) throws(ConfigurationError) -> String {
+        try read(key) { text in
+            guard !text.isEmpty else { throw ReasonError("must not be empty") }
+            return text
+        }
+    }
+
+    func integer(_ key: String, in range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
+        try read(key) { text in
+            guard let n = Int(text) else { throw ReasonError("'\(text)' is not a whole number") }
+            guard range.contains(n) else { throw ReasonError("\(n) is outside \(range.lowerBound)...\(range.upperBound)") }
+            return n
+        }
+    }
+}
+
+/// Why a configuration could not be loaded; every case names the key or file at fault.
+public enum ConfigurationError: Error, CustomStringConvertible, Equatable {
+    case unreadableFile(path: String, reason: String)
+    case malformedFile(path: String, reason: String)
+    case unknownKey(String, origin: String)
+    case missing(String, environmentName: String)
+    case invalid(String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .unreadableFile(let path, let reason): "configuration file \(path) cannot be read: \(reason)"
+        case .malformedFile(let path, let reason): "configuration file \(path) is malformed: \(reason)"
+        case .unknownKey(let key, let origin): "unknown configuration key '\(key)' in \(origin)"
+        case .missing(let key, let env): "configuration key '\(key)' is required (set it in the file or \(env))"
+        case .invalid(let key, let reason): "configuration key '\(key)' is invalid: \(reason)"
+        }
+    }
+}

@@ -1,0 +1,28 @@
+import ArgumentParser
+import Hummingbird
+import PagewireCore
+import ServiceLifecycle
+
+@main
+struct WebCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pagewire-web",
+        abstract: "Pagewire web: the portal and the REST API.",
+        subcommands: [Serve.self],
+        defaultSubcommand: Serve.self
+    )
+
+    struct Serve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Serve HTTP until SIGTERM or SIGINT.")
+        @Option(help: "Configuration file (default: config/pagewire.toml).") var config: String?
+
+        func run() async throws {
+            let env = ProcessEnvironment.start(component: "web", configFile: config)
+            let app = buildApplication(configuration: env.configuration, logger: env.logger)
+            let group = ServiceGroup(
+                configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: env.logger)
+            )
+            try await group.run()
+        }
+    }
+}
