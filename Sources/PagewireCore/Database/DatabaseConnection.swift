@@ -34,17 +34,12 @@ public final class DatabaseConnection: @unchecked Sendable {
                 url.database.isEmpty ? nil : url.database,
                 UInt32(url.port), socket, 0)
         }
+        // From here on deinit closes the handle, also when this initialiser throws.
         if connected == nil {
-            let error = Self.error(handle, doing: "connecting to \(url.host):\(url.port) as \(url.user)")
-            mysql_close(handle)
-            throw error
+            throw Self.error(handle, doing: "connecting to \(url.host):\(url.port) as \(url.user)")
         }
-        do {
-            try run("SET time_zone = '+00:00', SESSION transaction_isolation = 'READ-COMMITTED'")
-        } catch {
-            mysql_close(handle)
-            throw error
-        }
+        try run("SET time_zone = '+00:00'")
+        try run("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED")
     }
 
     deinit {
