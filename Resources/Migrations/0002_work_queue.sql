@@ -1,6 +1,7 @@
 -- The work queue: at-least-once jobs claimed with SELECT ... FOR UPDATE SKIP LOCKED and a lease.
--- state 'ready' rows are claimable once run_at has passed; a claimed row keeps state 'ready' with
--- lease_until in the future, so an expired lease makes it claimable again with no sweeper.
+-- A 'ready' row is claimable once run_at has passed. Claiming sets run_at = lease_until (the end of
+-- the lease), so leased rows drop out of the claim index range by themselves and an expired lease
+-- makes the row claimable again with no sweeper.
 
 CREATE TABLE work (
     id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
@@ -16,7 +17,7 @@ CREATE TABLE work (
     dedupe_key VARCHAR(191) CHARACTER SET ascii NULL,
     created_at DATETIME(6) NOT NULL,
     UNIQUE KEY work_dedupe (dedupe_key),
-    KEY work_claim (state, kind, run_at)
+    KEY work_claim (state, run_at, kind)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
 
 -- Every running process says who and where it is; the dashboard and lease owners read it.

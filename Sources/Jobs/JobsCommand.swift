@@ -6,21 +6,36 @@ import ServiceLifecycle
 struct JobsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pagewire-jobs",
-        abstract: "Pagewire background jobs: queue workers, mail, delivery, retention.",
-        subcommands: [Serve.self],
+        abstract: "Pagewire background jobs: queue workers, mail, delivery, retention; and the bootstrap commands.",
+        subcommands: [Serve.self, Migrate.self, CreateOperator.self, ResetPassword.self, QueueProbe.self],
         defaultSubcommand: Serve.self
     )
+}
 
+/// Options every subcommand takes.
+struct CommonOptions: ParsableArguments {
+    @Option(help: "Configuration file (default: config/pagewire.toml).") var config: String?
+}
+
+extension JobsCommand {
     struct Serve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Run the jobs services until SIGTERM or SIGINT.")
-        @Option(help: "Configuration file (default: config/pagewire.toml).") var config: String?
+        @OptionGroup var options: CommonOptions
 
         func run() async throws {
-            let env = ProcessEnvironment.start(component: "jobs", configFile: config)
+            let env = ProcessEnvironment.start(component: "jobs", configFile: options.config)
+            let database = Database(url: env.configuration.databaseURL, maxConnections: env.configuration.databasePoolSize, logger: env.logger)
+            let registration = ProcessRegistration(database: database, role: "jobs", logger: env.logger)
+            let worker = WorkQueueWorker(
+                queue: WorkQueue(database: database, owner: registration.processID),
+                handlers: JobHandlers.all(database: database, configuration: env.configuration, logger: env.logger),
+                logger: env.logger)
             let group = ServiceGroup(
-                configuration: .init(services: [] as [any Service], gracefulShutdownSignals: [.sigterm, .sigint], logger: env.logger)
-            )
+                configuration: .init(
+                    services: [registration, worker] as [any Service],
+                    gracefulShutdownSignals: [.sigterm, .sigint], logger: env.logger))
             try await group.run()
+            await database.shutdown()
         }
     }
 }

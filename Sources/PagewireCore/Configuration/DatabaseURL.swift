@@ -51,3 +51,13 @@ public struct DatabaseURL: Sendable, Equatable {
         return s
     }
 }
+
+extension DatabaseURL {
+    /// The URL as text, password included (for handing to a child process, never for logs).
+    public var urlString: String {
+        let encodedPassword = password.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? password
+        var s = "mariadb://\(user):\(encodedPassword)@\(host):\(port)/\(database)"
+        if let unixSocket { s += "?socket=\(unixSocket)" }
+        return s
+    }
+}
