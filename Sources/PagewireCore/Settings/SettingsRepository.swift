@@ -11,6 +11,11 @@ public enum SettingOrigin: Sendable, Equatable {
 public struct ResolvedSetting<Value: Sendable & Equatable>: Sendable, Equatable {
     public let value: Value
     public let origin: SettingOrigin
+
+    public init(value: Value, origin: SettingOrigin) {
+        self.value = value
+        self.origin = origin
+    }
 }
 
 /// Why a setting could not be changed.

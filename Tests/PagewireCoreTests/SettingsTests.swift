@@ -1,0 +1,78 @@
+import Foundation
+import PagewireCore
+import Testing
+
+@Suite("Settings inheritance")
+struct SettingsTests {
+    @Test func theNearestOverrideWinsAtEveryDepth() async throws {
+        try await TestDatabase.with { test in
+            let t = try await SampleTree.make(test.database)
+            let settings = SettingsRepository(database: test.database)
+            let root = t.platform.scope
+            let user = try await t.users.create(accountID: t.deptA1.id, email: "u@clinic.example", password: nil, scope: root)
+            let key = Settings.retentionDays
+            // default
+            #expect(try await settings.effective(key, forUser: user.id) == ResolvedSetting(value: 30, origin: .platformDefault))
+            // each level overrides the one above it
+            let levels: [(Account, Int)] = [(t.platform, 60), (t.reseller, 50), (t.company, 40), (t.deptA, 20), (t.deptA1, 10)]
+            for (account, days) in levels {
+                try await settings.set(key, to: days, atAccount: account.id, scope: root)
+                #expect(try await settings.effective(key, forUser: user.id) == ResolvedSetting(value: days, origin: .account(id: account.id, kind: account.kind)))
+            }
+            try await settings.set(key, to: 5, forUser: user.id, scope: root)
+            #expect(try await settings.effective(key, forUser: user.id) == ResolvedSetting(value: 5, origin: .user(id: user.id)))
+            // resetting from the bottom up falls back one level at a time
+            try await settings.reset(key, forUser: user.id, scope: root)
+            #expect(try await settings.effective(key, forUser: user.id).value == 10)
+            for (i, (account, _)) in levels.reversed().enumerated() {
+                try await settings.reset(key, atAccount: account.id, scope: root)
+                let expected = i + 1 < levels.count ? levels.reversed()[i + 1].1 : 30
+                #expect(try await settings.effective(key, forUser: user.id).value == expected)
+            }
+        }
+    }
+
+    @Test func aCompanyChangeReachesExistingUsersAtOnce() async throws {
+        try await TestDatabase.with { test in
+            let t = try await SampleTree.make(test.database)
+            let settings = SettingsRepository(database: test.database)
+            let scope = t.company.scope
+            let a = try await t.users.create(accountID: t.deptA.id, email: "a@clinic.example", password: nil, scope: scope)
+            let b = try await t.users.create(accountID: t.deptB.id, email: "b@clinic.example", password: nil, scope: scope)
+            try await settings.set(Settings.inboundFileType, to: .tiff, atAccount: t.deptB.id, scope: scope)
+            try await settings.set(Settings.inboundFileType, to: .tiffHiRes, atAccount: t.company.id, scope: scope)
+            #expect(try await settings.effective(Settings.inboundFileType, forUser: a.id).value == .tiffHiRes)
+            #expect(try await settings.effective(Settings.inboundFileType, forUser: b.id).value == .tiff)
+            // typed structured values round-trip
+            let policy = RetryPolicy(attempts: 3, intervalSeconds: 120)
+            try await settings.set(Settings.retryPolicy, to: policy, atAccount: t.company.id, scope: scope)
+            #expect(try await settings.effective(Settings.retryPolicy, forUser: a.id).value == policy)
+            try await settings.set(Settings.outboundBlocklist, to: ["+12065550100"], atAccount: t.company.id, scope: scope)
+            #expect(try await settings.effective(Settings.outboundBlocklist, forUser: b.id).value == ["+12065550100"])
+            try await settings.set(Settings.timeZone, to: "America/Los_Angeles", atAccount: t.company.id, scope: scope)
+            #expect(try await settings.effective(Settings.timeZone, forAccount: t.deptA1.id, scope: scope).value == "America/Los_Angeles")
+        }
+    }
+
+    @Test func invalidValuesAndForeignScopesAreRefused() async throws {
+        try await TestDatabase.with { test in
+            let t = try await SampleTree.make(test.database)
+            let settings = SettingsRepository(database: test.database)
+            await #expect(throws: SettingsError.self) {
+                try await settings.set(Settings.timeZone, to: "Mars/Olympus", atAccount: t.company.id, scope: t.company.scope)
+            }
+            await #expect(throws: SettingsError.self) {
+                try await settings.set(Settings.retryPolicy, to: RetryPolicy(attempts: 99, intervalSeconds: 1), atAccount: t.company.id, scope: t.company.scope)
+            }
+            await #expect(throws: SettingsError.self) {
+                try await settings.set(Settings.outboundBlocklist, to: ["12"], atAccount: t.company.id, scope: t.company.scope)
+            }
+            await #expect(throws: SettingsError.notFound) {
+                try await settings.set(Settings.retentionDays, to: 7, atAccount: t.otherCompany.id, scope: t.company.scope)
+            }
+            await #expect(throws: SettingsError.notFound) {
+                try await settings.effective(Settings.retentionDays, forAccount: t.deptB.id, scope: t.deptA.scope)
+            }
+        }
+    }
+}
