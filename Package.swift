@@ -78,7 +78,7 @@ let package = Package(
             path: "Sources/Telephony"
         ),
 
-        .testTarget(name: "PagewireCoreTests", dependencies: ["PagewireCore"], path: "Tests/PagewireCoreTests"),
+        .testTarget(name: "PagewireCoreTests", dependencies: ["PagewireCore", .product(name: "Logging", package: "swift-log")], path: "Tests/PagewireCoreTests"),
         .testTarget(name: "FaxEngineTests", dependencies: ["FaxEngine", "PagewireCore"], path: "Tests/FaxEngineTests"),
     ]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import PagewireCore
 import Synchronization
 import Testing
@@ -115,6 +116,45 @@ struct WorkQueueTests {
 }
 
 /// Claims per item, shared by the concurrent workers of a test.
-private final class Tally: Sendable {
+final class Tally: Sendable {
     let counts = Mutex<[Int64: Int]>([:])
+}
+
+@Suite("Work queue worker")
+struct WorkQueueWorkerTests {
+    /// Records each item it runs; fails the first attempt of items whose payload asks for it.
+    struct RecordingHandler: WorkHandler {
+        let kind = "test.worker"
+        let tally: Tally
+        func handle(_ item: WorkItem) async throws {
+            tally.counts.withLock { $0[item.id, default: 0] += 1 }
+            if item.payload.contains("fail-once"), item.attempts == 1 {
+                throw RetryAfter(seconds: 0, reason: "first attempt fails")
+            }
+        }
+    }
+
+    @Test func runsEveryItemRetriesFailuresAndStopsWhenCancelled() async throws {
+        try await TestDatabase.with { test in
+            let queue = WorkQueue(database: test.database, owner: "worker-test")
+            var ids: [Int64] = []
+            for n in 0..<200 { ids.append(try await queue.enqueue(kind: "test.worker", payload: n % 10 == 0 ? "{\"fail-once\":1}" : "{}")) }
+            let tally = Tally()
+            var logger = Logger(label: "test")
+            logger.logLevel = .critical
+            let worker = WorkQueueWorker(queue: queue, handlers: [RecordingHandler(tally: tally)], concurrency: 8, pollInterval: .milliseconds(20), logger: logger)
+            let task = Task { try await worker.run() }
+            var left = Int.max
+            for _ in 0..<500 where left > 0 {
+                left = try await test.database.query("SELECT COUNT(*) AS n FROM work")[0].get("n", as: Int.self)
+                if left > 0 { try await Task.sleep(for: .milliseconds(20)) }
+            }
+            task.cancel()
+            _ = try? await task.value
+            #expect(left == 0)
+            let counts = tally.counts.withLock { $0 }
+            #expect(Set(counts.keys) == Set(ids))
+            for (i, id) in ids.enumerated() { #expect(counts[id] == (i % 10 == 0 ? 2 : 1)) }
+        }
+    }
 }

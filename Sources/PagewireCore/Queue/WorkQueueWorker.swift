@@ -53,37 +53,51 @@ public struct WorkQueueWorker: Service {
         }
         let kinds = handlers.keys.sorted()
         let running = Counter()
+        // Finished items wake the claim loop (a slot is free) and the completer (ids to delete).
+        let (slotFreed, slotFreedContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        let completions = CompletionBuffer()
         await withDiscardingTaskGroup { group in
+            group.addTask { await completions.run(queue: queue, logger: logger) }
+            var wakeUps = slotFreed.makeAsyncIterator()
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
                 let free = concurrency - running.value.withLock { $0 }
+                // Claim in batches: wait until half the slots are free rather than claim one at a time.
+                if free < max(1, concurrency / 2) {
+                    _ = await wakeUps.next()
+                    continue
+                }
                 var claimed: [WorkItem] = []
-                if free > 0 {
-                    do {
-                        claimed = try await queue.claim(kinds: kinds, limit: free, lease: maxLease)
-                    } catch {
-                        logger.error("claiming work failed: \(error)")
-                    }
+                do {
+                    claimed = try await queue.claim(kinds: kinds, limit: free, lease: maxLease)
+                } catch {
+                    logger.error("claiming work failed: \(error)")
                 }
                 for item in claimed {
                     running.value.withLock { $0 += 1 }
                     group.addTask {
-                        await run(item)
+                        if await run(item) { completions.add(item.id) }
                         running.value.withLock { $0 -= 1 }
+                        slotFreedContinuation.yield()
                     }
                 }
-                if claimed.isEmpty || claimed.count < free {
-                    // Nothing more to claim now (or no free slot): wait before polling again.
+                if claimed.isEmpty {
+                    // The queue is empty for us: poll again after the interval.
                     try? await Task.sleep(for: pollInterval)
                 }
             }
             logger.info("work queue worker draining \(running.value.withLock { $0 }) running item(s)")
+            while running.value.withLock({ $0 }) > 0 {
+                if await wakeUps.next() == nil { break }
+            }
+            completions.finish()
         }
     }
 
     private var maxLease: TimeInterval { handlers.values.map(\.lease).max() ?? 60 }
 
-    private func run(_ item: WorkItem) async {
-        guard let handler = handlers[item.kind] else { return }
+    /// Runs one item; true when it succeeded and should be completed.
+    private func run(_ item: WorkItem) async -> Bool {
+        guard let handler = handlers[item.kind] else { return false }
         var logger = self.logger
         logger[metadataKey: "work.id"] = "\(item.id)"
         logger[metadataKey: "work.kind"] = "\(item.kind)"
@@ -97,7 +111,7 @@ public struct WorkQueueWorker: Service {
         defer { renewal.cancel() }
         do {
             try await handler.handle(item)
-            _ = try await queue.complete(item)
+            return true
         } catch {
             let retry = (error as? RetryAfter)?.seconds
             do {
@@ -110,6 +124,7 @@ public struct WorkQueueWorker: Service {
             } catch {
                 logger.error("recording a work failure failed; the lease will return it: \(error)")
             }
+            return false
         }
     }
 }
@@ -117,4 +132,37 @@ public struct WorkQueueWorker: Service {
 /// A count shared between the claim loop and the items it runs.
 private final class Counter: Sendable {
     let value = Mutex(0)
+}
+
+/// Ids of finished items waiting to be deleted. Whatever finishes while one DELETE runs goes into
+/// the next, so completions cost one statement per batch under load and one per item when idle.
+/// A crash before the flush re-runs those items (at-least-once), never loses them.
+private final class CompletionBuffer: Sendable {
+    private let ids = Mutex<[Int64]>([])
+    private let (signal, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+
+    func add(_ id: Int64) {
+        ids.withLock { $0.append(id) }
+        continuation.yield()
+    }
+
+    func finish() { continuation.finish() }
+
+    func run(queue: WorkQueue, logger: Logger) async {
+        for await _ in signal { await flush(queue: queue, logger: logger) }
+        await flush(queue: queue, logger: logger)
+    }
+
+    private func flush(queue: WorkQueue, logger: Logger) async {
+        let batch = ids.withLock { pending -> [Int64] in
+            defer { pending = [] }
+            return pending
+        }
+        guard !batch.isEmpty else { return }
+        do {
+            try await queue.complete(batch)
+        } catch {
+            logger.error("completing \(batch.count) work item(s) failed; their leases will return them: \(error)")
+        }
+    }
 }
