@@ -17,10 +17,13 @@ struct TelephonyCommand: AsyncParsableCommand {
 
         func run() async throws {
             let env = ProcessEnvironment.start(component: "telephony", configFile: config)
+            let database = Database(url: env.configuration.databaseURL, maxConnections: env.configuration.databasePoolSize, logger: env.logger)
+            let registration = ProcessRegistration(database: database, role: "telephony", logger: env.logger)
             let group = ServiceGroup(
-                configuration: .init(services: [] as [any Service], gracefulShutdownSignals: [.sigterm, .sigint], logger: env.logger)
+                configuration: .init(services: [registration] as [any Service], gracefulShutdownSignals: [.sigterm, .sigint], logger: env.logger)
             )
             try await group.run()
+            await database.shutdown()
         }
     }
 }

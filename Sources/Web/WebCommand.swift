@@ -18,11 +18,14 @@ struct WebCommand: AsyncParsableCommand {
 
         func run() async throws {
             let env = ProcessEnvironment.start(component: "web", configFile: config)
+            let database = Database(url: env.configuration.databaseURL, maxConnections: env.configuration.databasePoolSize, logger: env.logger)
+            let registration = ProcessRegistration(database: database, role: "web", logger: env.logger)
             let app = buildApplication(configuration: env.configuration, logger: env.logger)
             let group = ServiceGroup(
-                configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: env.logger)
+                configuration: .init(services: [registration, app] as [any Service], gracefulShutdownSignals: [.sigterm, .sigint], logger: env.logger)
             )
             try await group.run()
+            await database.shutdown()
         }
     }
 }

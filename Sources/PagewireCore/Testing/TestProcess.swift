@@ -7,7 +7,8 @@ public final class TestProcess: @unchecked Sendable {
     private var buffer: [UInt8] = []
 
     /// Starts `name` from the build directory (`PAGEWIRE_TEST_BIN`, set by scripts/test).
-    public static func start(_ name: String, _ arguments: [String], environment: [String: String] = [:]) throws -> TestProcess {
+    /// With `mergingStandardError`, the process's log lines (standard error) are read too.
+    public static func start(_ name: String, _ arguments: [String], environment: [String: String] = [:], mergingStandardError: Bool = false) throws -> TestProcess {
         let binDirectory = ProcessInfo.processInfo.environment["PAGEWIRE_TEST_BIN"]
             ?? TestDatabase.repositoryRoot + "/.build/debug"
         let process = Process()
@@ -19,6 +20,7 @@ public final class TestProcess: @unchecked Sendable {
         process.environment = env
         let pipe = Pipe()
         process.standardOutput = pipe
+        if mergingStandardError { process.standardError = pipe }
         try process.run()
         return TestProcess(process: process, output: pipe.fileHandleForReading)
     }
