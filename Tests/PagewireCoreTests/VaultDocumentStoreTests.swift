@@ -198,6 +198,27 @@ struct VaultDocumentStoreTests {
         }
     }
 
+    @Test func aDocumentStoredWithoutTransitCopyIsReadableByKeyHoldersOnly() async throws {
+        try await VaultFixture.with { f in
+            // setup
+            let (company, admin, _) = try await f.company("Acme")
+            let key = try await f.unlock(companyID: company.id, userID: admin, password: "admin-pw")
+            // act
+            let doc = try await f.vault.documents.put(
+                companyID: company.id, accountID: company.id, kind: .original, contentType: "application/pdf",
+                bytes: Array("library".utf8), transitCopy: false)
+            // check
+            await #expect(throws: VaultError.self) { _ = try await f.vault.documents.read(doc.id, companyID: company.id, reader: .system(purpose: "x")) }
+            #expect(try await f.vault.documents.read(doc.id, companyID: company.id, reader: .user(key, actor: .user(admin, label: "a"))) == Array("library".utf8))
+            // In managed mode the copy is always kept.
+            try await f.vault.documents.setMode(.managed, companyID: company.id, using: key, actor: .user(admin, label: "a"))
+            let managed = try await f.vault.documents.put(
+                companyID: company.id, accountID: company.id, kind: .original, contentType: "application/pdf",
+                bytes: Array("managed".utf8), transitCopy: false)
+            #expect(try await f.vault.documents.read(managed.id, companyID: company.id, reader: .system(purpose: "x")) == Array("managed".utf8))
+        }
+    }
+
     @Test func deleteRemovesChunksAndRow() async throws {
         try await VaultFixture.with { f in
             let (company, admin, _) = try await f.company("Acme")

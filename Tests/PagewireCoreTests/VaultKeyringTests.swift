@@ -183,6 +183,18 @@ struct VaultKeyringTests {
         #expect(throws: VaultError.self) { _ = try TransitKeyring.loadOrCreate(path: path) }
     }
 
+    @Test func vaultOpenCreatesTheConfiguredTransitKeyFile() async throws {
+        try await VaultFixture.with { f in
+            let path = f.directory + "/configured/transit.key"
+            let configuration = try Configuration(fileValues: [:], environment: [
+                "PAGEWIRE_DATABASE_URL": "mariadb://u:p@127.0.0.1:1/x", "PAGEWIRE_VAULT_TRANSIT_KEY_FILE": path,
+            ])
+            _ = try Vault.open(database: f.database, configuration: configuration)
+            let mode = try #require(try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int)
+            #expect(mode & 0o777 == 0o600)
+        }
+    }
+
     @Test func sessionTokenHoldsTheUnlockedKeyWithoutStoringItInClear() async throws {
         try await VaultFixture.with { f in
             // setup

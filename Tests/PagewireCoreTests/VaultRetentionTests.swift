@@ -51,16 +51,7 @@ struct VaultRetentionTests {
             }
             let purge = f.vault.retentionPurge()
             func state(_ company: VaultFixture.Account, _ age: Int) async throws -> String {
-                do {
-                    _ = try await f.vault.documents.read(docs[company.id]![age]!, companyID: company.id, reader: .system(purpose: "check"))
-                    return "kept"
-                } catch let error as VaultError {
-                    switch error {
-                    case .documentExpired: return "expired"
-                    case .documentNotFound: return "removed"
-                    default: throw error
-                    }
-                }
+                try await Self.state(of: docs[company.id]![age]!, in: company.id, store: f.vault.documents)
             }
 
             // act: purge at the start
@@ -95,6 +86,17 @@ struct VaultRetentionTests {
                 #expect(seen == expected, "company \(company.id)")
             }
             #expect(try await purge.run(now: start.addingTimeInterval(60 * Self.day)) == RetentionReport())
+        }
+    }
+
+    static func state(of documentID: Int64, in companyID: Int64, store: DocumentStore) async throws -> String {
+        do {
+            _ = try await store.read(documentID, companyID: companyID, reader: .system(purpose: "check"))
+            return "kept"
+        } catch VaultError.documentExpired {
+            return "expired"
+        } catch VaultError.documentNotFound {
+            return "removed"
         }
     }
 

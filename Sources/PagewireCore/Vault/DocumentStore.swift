@@ -64,15 +64,18 @@ public struct DocumentStore: Sendable {
     // MARK: - Put
 
     /// Stores `bytes` in one transaction and returns the new document.
-    /// The transit copy is kept until `releaseTransitAccess` (the fax reached a final state).
+    /// With `transitCopy` (for anything the system must process: fax originals, TIFFs, PDFs for
+    /// delivery) the transit copy is kept until `releaseTransitAccess`; without it only key holders
+    /// can read the document, unless the company is in managed mode, which always keeps one.
     public func put(
-        companyID: Int64, accountID: Int64, kind: DocumentKind, contentType: String, bytes: [UInt8], now: Date = Date()
+        companyID: Int64, accountID: Int64, kind: DocumentKind, contentType: String, bytes: [UInt8],
+        transitCopy: Bool = true, now: Date = Date()
     ) async throws -> StoredDocument {
         let transitKey = transit.current
         return try await database.transaction { connection in
             let writer = try ChunkWriter.begin(
                 on: connection, companyID: companyID, accountID: accountID, kind: kind, contentType: contentType,
-                transitKey: transitKey, now: now)
+                transitKey: transitKey, transitCopy: transitCopy, now: now)
             try writer.append(bytes, on: connection)
             return try writer.finish(on: connection)
         }
@@ -81,13 +84,14 @@ public struct DocumentStore: Sendable {
     /// Stores a document read piece by piece from `content` without holding it all in memory.
     /// Each chunk commits on its own; the document becomes readable when the last one is written.
     public func put<S: AsyncSequence>(
-        companyID: Int64, accountID: Int64, kind: DocumentKind, contentType: String, content: S, now: Date = Date()
+        companyID: Int64, accountID: Int64, kind: DocumentKind, contentType: String, content: S,
+        transitCopy: Bool = true, now: Date = Date()
     ) async throws -> StoredDocument where S.Element == [UInt8] {
         let transitKey = transit.current
         let writer = try await database.withConnection { connection in
             try ChunkWriter.begin(
                 on: connection, companyID: companyID, accountID: accountID, kind: kind, contentType: contentType,
-                transitKey: transitKey, now: now)
+                transitKey: transitKey, transitCopy: transitCopy, now: now)
         }
         for try await piece in content {
             try await database.withConnection { try writer.append(piece, on: $0) }
@@ -453,14 +457,15 @@ final class ChunkWriter: @unchecked Sendable {
     private let key = SymmetricKey(size: .bits256)
     private let companyKeyID: Int64
     private let companyPublicKey: Curve25519.KeyAgreement.PublicKey
-    private let transitKey: (id: String, key: SymmetricKey)
+    /// Nil when the document gets no transit copy.
+    private let transitKey: (id: String, key: SymmetricKey)?
     private var pending: [UInt8] = []
     private var written = 0
     private var byteCount = 0
 
     private init(
         documentID: Int64, companyID: Int64, companyKeyID: Int64, companyPublicKey: Curve25519.KeyAgreement.PublicKey,
-        transitKey: (id: String, key: SymmetricKey)
+        transitKey: (id: String, key: SymmetricKey)?
     ) {
         self.documentID = documentID
         self.companyID = companyID
@@ -472,7 +477,7 @@ final class ChunkWriter: @unchecked Sendable {
     /// Checks that `accountID` lies in the company, finds its active key, and inserts the row.
     static func begin(
         on connection: DatabaseConnection, companyID: Int64, accountID: Int64, kind: DocumentKind, contentType: String,
-        transitKey: (id: String, key: SymmetricKey), now: Date
+        transitKey: (id: String, key: SymmetricKey), transitCopy: Bool, now: Date
     ) throws -> ChunkWriter {
         let inCompany = try connection.query(
             """
@@ -482,8 +487,13 @@ final class ChunkWriter: @unchecked Sendable {
             companyID, accountID)
         guard !inCompany.isEmpty else { throw VaultError.notACompany(accountID: companyID) }
         guard let key = try connection.query(
-            "SELECT id, public_key FROM company_keys WHERE company_id = ? AND state = 'active'", companyID
+            """
+            SELECT k.id, k.public_key, v.mode FROM company_keys k JOIN company_vaults v ON v.company_id = k.company_id
+            WHERE k.company_id = ? AND k.state = 'active'
+            """,
+            companyID
         ).first else { throw VaultError.vaultMissing(companyID: companyID) }
+        let managed = try key.get("mode", as: String.self) == VaultMode.managed.rawValue
         let inserted = try connection.execute(
             """
             INSERT INTO documents (company_id, account_id, kind, content_type, state, created_at)
@@ -493,7 +503,7 @@ final class ChunkWriter: @unchecked Sendable {
         return ChunkWriter(
             documentID: Int64(inserted.lastInsertID), companyID: companyID, companyKeyID: try key.get("id"),
             companyPublicKey: try VaultCipher.publicKey(try key.get("public_key"), what: "company public key"),
-            transitKey: transitKey)
+            transitKey: transitCopy || managed ? transitKey : nil)
     }
 
     /// Buffers `bytes` and writes every full chunk that is certainly not the last.
@@ -519,15 +529,16 @@ final class ChunkWriter: @unchecked Sendable {
         let sealed = try VaultCipher.seal(
             VaultCipher.bytes(of: key), to: companyPublicKey,
             context: DocumentStore.sealContext(companyID: companyID, keyID: companyKeyID, documentID: documentID))
-        let transitWrap = try DocumentStore.transitWrap(
-            VaultCipher.bytes(of: key), with: transitKey, companyID: companyID, documentID: documentID)
+        let transitWrap = try transitKey.map {
+            try DocumentStore.transitWrap(VaultCipher.bytes(of: key), with: $0, companyID: companyID, documentID: documentID)
+        }
         try connection.execute(
             """
             UPDATE documents SET state = 'stored', byte_count = ?, chunk_count = ?, company_key_id = ?, sealed_key = ?,
-                transit_hold = 1, transit_key_id = ?, transit_wrapped_key = ?
+                transit_hold = ?, transit_key_id = ?, transit_wrapped_key = ?
             WHERE id = ? AND company_id = ?
             """,
-            byteCount, written, companyKeyID, sealed, transitKey.id, transitWrap, documentID, companyID)
+            byteCount, written, companyKeyID, sealed, transitKey != nil, transitKey?.id, transitWrap, documentID, companyID)
         guard let row = try connection.query(
             """
             SELECT id, company_id, account_id, kind, content_type, byte_count, chunk_count, created_at, state, expired_at
