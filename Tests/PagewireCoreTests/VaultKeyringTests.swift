@@ -139,6 +139,14 @@ struct VaultKeyringTests {
             let keys = try await f.database.query("SELECT DISTINCT company_key_id FROM documents WHERE company_id = ?", company.id)
             #expect(keys.count == 1)
             #expect(try await f.vault.documents.read(before.id, companyID: company.id, reader: .user(viaClerk, actor: actor)) == Array("before".utf8))
+            // act: the retired keys now seal nothing and can go
+            #expect(try await f.vault.keyring.dropUnusedRetiredKeys(companyID: company.id, actor: actor) == 2)
+            // check
+            let fresh = try await f.unlock(companyID: company.id, userID: clerk, password: "clerk-pw")
+            #expect(fresh.keyIDs.count == 1)
+            for (doc, text) in [(before, "before"), (middle, "middle"), (after, "after")] {
+                #expect(try await f.vault.documents.read(doc.id, companyID: company.id, reader: .user(fresh, actor: actor)) == Array(text.utf8))
+            }
         }
     }
 

@@ -366,6 +366,36 @@ public struct CompanyKeyring: Sendable {
         }
     }
 
+    /// Deletes retired company keys that no document is sealed to any more (after
+    /// `DocumentStore.resealDocuments` moved them), oldest first so the successor chain stays
+    /// intact. Once deleted, a leaked copy of an old key opens nothing. Returns how many.
+    @discardableResult
+    public func dropUnusedRetiredKeys(companyID: Int64, actor: AuditActor, now: Date = Date()) async throws -> Int {
+        try await database.transaction { connection in
+            let retired = try connection.query(
+                "SELECT id FROM company_keys WHERE company_id = ? AND state = 'retired' ORDER BY id FOR UPDATE", companyID
+            ).map { try $0.get("id", as: Int64.self) }
+            var dropped = 0
+            for id in retired {
+                let used = try connection.query(
+                    """
+                    SELECT (SELECT COUNT(*) FROM documents WHERE company_id = ? AND company_key_id = ?)
+                         + (SELECT COUNT(*) FROM company_keys WHERE company_id = ? AND successor_id = ?) AS n
+                    """,
+                    companyID, id, companyID, id)
+                guard try used.first?.get("n", as: Int.self) == 0 else { continue }
+                try connection.execute("DELETE FROM company_keys WHERE id = ? AND company_id = ? AND state = 'retired'", id, companyID)
+                dropped += 1
+            }
+            if dropped > 0 {
+                try AuditLog.record(
+                    on: connection, accountID: companyID, actor: actor, action: .keyRotate, targetType: "company",
+                    targetID: String(companyID), detail: "\(dropped) retired company keys deleted", at: now)
+            }
+            return dropped
+        }
+    }
+
     /// Issues a new recovery key (the old one stops opening the active key). Show it once.
     public func replaceRecoveryKey(companyID: Int64, using unlocked: UnlockedCompanyKey, actor: AuditActor, now: Date = Date()) async throws -> RecoveryKey {
         guard unlocked.companyID == companyID, let key = unlocked.privateKeys[unlocked.activeKeyID] else {

@@ -185,7 +185,7 @@ public struct DocumentStore: Sendable {
         try await database.transaction { connection in
             let changed = try connection.execute(
                 """
-                UPDATE documents SET sealed_key = NULL, transit_key_id = NULL, transit_wrapped_key = NULL
+                UPDATE documents SET company_key_id = NULL, sealed_key = NULL, transit_key_id = NULL, transit_wrapped_key = NULL
                 WHERE id = ? AND company_id = ?
                 """,
                 documentID, companyID)

@@ -209,8 +209,8 @@ public struct RetentionPurge: Sendable {
                 binds += ids as [any SQLEncodable]
                 try connection.execute(
                     """
-                    UPDATE documents SET state = 'expired', expired_at = ?, sealed_key = NULL, transit_key_id = NULL,
-                        transit_wrapped_key = NULL WHERE company_id = ? AND id IN (\(placeholders))
+                    UPDATE documents SET state = 'expired', expired_at = ?, company_key_id = NULL, sealed_key = NULL,
+                        transit_key_id = NULL, transit_wrapped_key = NULL WHERE company_id = ? AND id IN (\(placeholders))
                     """,
                     binds)
                 return ids
