@@ -139,6 +139,10 @@ struct VaultDocumentStoreTests {
                 try await f.vault.documents.delete(doc.id, companyID: globex.id, actor: .user(globexAdmin, label: "g"))
             }
             #expect(try await f.vault.documents.read(doc.id, companyID: acme.id, reader: .user(acmeKey, actor: .user(acmeAdmin, label: "a"))) == Array("secret".utf8))
+            // A document cannot be filed under another company's account.
+            await #expect(throws: VaultError.accountOutsideCompany(accountID: globex.id, companyID: acme.id)) {
+                _ = try await f.vault.documents.put(companyID: acme.id, accountID: globex.id, kind: .original, contentType: "application/pdf", bytes: [1])
+            }
         }
     }
 

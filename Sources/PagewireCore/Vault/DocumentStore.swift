@@ -485,7 +485,7 @@ final class ChunkWriter: @unchecked Sendable {
             WHERE a.id = ? AND a.path LIKE CONCAT(c.path, '%')
             """,
             companyID, accountID)
-        guard !inCompany.isEmpty else { throw VaultError.notACompany(accountID: companyID) }
+        guard !inCompany.isEmpty else { throw VaultError.accountOutsideCompany(accountID: accountID, companyID: companyID) }
         guard let key = try connection.query(
             """
             SELECT k.id, k.public_key, v.mode FROM company_keys k JOIN company_vaults v ON v.company_id = k.company_id

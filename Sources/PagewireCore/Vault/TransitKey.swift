@@ -44,7 +44,7 @@ public final class TransitKeyring: Sendable {
     /// The id of the current key.
     public var currentKeyID: String { state.withLock { $0.currentID } }
 
-    /// The ids of every key in the file, oldest first is not guaranteed.
+    /// The ids of every key in the file.
     public var keyIDs: Set<String> { state.withLock { Set($0.byID.keys) } }
 
     /// The key named `id`, re-reading the file once when it is unknown (another host rotated).

@@ -18,6 +18,8 @@ public enum VaultError: Error, CustomStringConvertible, Equatable, Sendable {
     case vaultExists(companyID: Int64)
     /// The account is not a company.
     case notACompany(accountID: Int64)
+    /// The account does not lie in the company's subtree.
+    case accountOutsideCompany(accountID: Int64, companyID: Int64)
     /// The user has no key pair yet (`CompanyKeyring.enroll`).
     case userKeyMissing(userID: Int64)
     /// The user already has a key pair.
@@ -53,6 +55,7 @@ public enum VaultError: Error, CustomStringConvertible, Equatable, Sendable {
         case .vaultMissing(let c): "company \(c) has no vault"
         case .vaultExists(let c): "company \(c) already has a vault"
         case .notACompany(let a): "account \(a) is not a company"
+        case .accountOutsideCompany(let a, let c): "account \(a) does not belong to company \(c)"
         case .userKeyMissing(let u): "user \(u) has no vault key"
         case .userKeyExists(let u): "user \(u) already has a vault key"
         case .wrongPassword(let u): "the password does not open the vault key of user \(u)"
