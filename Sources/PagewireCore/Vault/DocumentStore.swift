@@ -463,12 +463,16 @@ final class ChunkWriter: @unchecked Sendable {
     private var written = 0
     private var byteCount = 0
 
+    /// The document as inserted; `finish` fills in its size.
+    private var header: StoredDocument
+
     private init(
-        documentID: Int64, companyID: Int64, companyKeyID: Int64, companyPublicKey: Curve25519.KeyAgreement.PublicKey,
+        header: StoredDocument, companyKeyID: Int64, companyPublicKey: Curve25519.KeyAgreement.PublicKey,
         transitKey: (id: String, key: SymmetricKey)?
     ) {
-        self.documentID = documentID
-        self.companyID = companyID
+        self.header = header
+        self.documentID = header.id
+        self.companyID = header.companyID
         self.companyKeyID = companyKeyID
         self.companyPublicKey = companyPublicKey
         self.transitKey = transitKey
@@ -500,8 +504,11 @@ final class ChunkWriter: @unchecked Sendable {
             VALUES (?, ?, ?, ?, 'writing', ?)
             """,
             companyID, accountID, kind.rawValue, contentType, now)
+        let header = StoredDocument(
+            id: Int64(inserted.lastInsertID), companyID: companyID, accountID: accountID, kind: kind,
+            contentType: contentType, byteCount: 0, chunkCount: 0, createdAt: now)
         return ChunkWriter(
-            documentID: Int64(inserted.lastInsertID), companyID: companyID, companyKeyID: try key.get("id"),
+            header: header, companyKeyID: try key.get("id"),
             companyPublicKey: try VaultCipher.publicKey(try key.get("public_key"), what: "company public key"),
             transitKey: transitCopy || managed ? transitKey : nil)
     }
@@ -539,14 +546,9 @@ final class ChunkWriter: @unchecked Sendable {
             WHERE id = ? AND company_id = ?
             """,
             byteCount, written, companyKeyID, sealed, transitKey != nil, transitKey?.id, transitWrap, documentID, companyID)
-        guard let row = try connection.query(
-            """
-            SELECT id, company_id, account_id, kind, content_type, byte_count, chunk_count, created_at, state, expired_at
-            FROM documents WHERE id = ? AND company_id = ?
-            """,
-            documentID, companyID
-        ).first else { throw VaultError.documentNotFound(documentID: documentID) }
-        return try DocumentStore.document(from: row)
+        header.byteCount = byteCount
+        header.chunkCount = written
+        return header
     }
 
     private func write(_ plaintext: [UInt8], final: Bool, on connection: DatabaseConnection) throws {
