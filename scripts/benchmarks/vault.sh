@@ -25,4 +25,4 @@ pw_say "building VaultBench (release)"
 swift build -c release --product VaultBench "${scratch[@]}" >&2
 bin="$(swift build -c release --show-bin-path "${scratch[@]}")"
 "$bin/VaultBench" --database-url "$url" --migrations "$PW_ROOT/Resources/Migrations" \
-    --size "${PW_BENCH_VAULT_SIZE:-2097152}" --rounds "${PW_BENCH_VAULT_ROUNDS:-30}"
+    --size "${PW_BENCH_VAULT_SIZE:-2097152}" --rounds "${PW_BENCH_VAULT_ROUNDS:-60}"

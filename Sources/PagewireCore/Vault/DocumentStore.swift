@@ -483,20 +483,26 @@ final class ChunkWriter: @unchecked Sendable {
         on connection: DatabaseConnection, companyID: Int64, accountID: Int64, kind: DocumentKind, contentType: String,
         transitKey: (id: String, key: SymmetricKey), transitCopy: Bool, now: Date
     ) throws -> ChunkWriter {
-        let inCompany = try connection.query(
-            """
-            SELECT a.id FROM accounts a JOIN accounts c ON c.id = ? AND c.kind = 'company'
-            WHERE a.id = ? AND a.path LIKE CONCAT(c.path, '%')
-            """,
-            companyID, accountID)
-        guard !inCompany.isEmpty else { throw VaultError.accountOutsideCompany(accountID: accountID, companyID: companyID) }
+        // One query on the common path: the account lies in the company, which has an active key.
         guard let key = try connection.query(
             """
-            SELECT k.id, k.public_key, v.mode FROM company_keys k JOIN company_vaults v ON v.company_id = k.company_id
-            WHERE k.company_id = ? AND k.state = 'active'
+            SELECT k.id, k.public_key, v.mode FROM accounts a
+            JOIN accounts c ON c.id = ? AND c.kind = 'company'
+            JOIN company_keys k ON k.company_id = c.id AND k.state = 'active'
+            JOIN company_vaults v ON v.company_id = c.id
+            WHERE a.id = ? AND a.path LIKE CONCAT(c.path, '%')
             """,
-            companyID
-        ).first else { throw VaultError.vaultMissing(companyID: companyID) }
+            companyID, accountID
+        ).first else {
+            let inCompany = try connection.query(
+                """
+                SELECT a.id FROM accounts a JOIN accounts c ON c.id = ? AND c.kind = 'company'
+                WHERE a.id = ? AND a.path LIKE CONCAT(c.path, '%')
+                """,
+                companyID, accountID)
+            if inCompany.isEmpty { throw VaultError.accountOutsideCompany(accountID: accountID, companyID: companyID) }
+            throw VaultError.vaultMissing(companyID: companyID)
+        }
         let managed = try key.get("mode", as: String.self) == VaultMode.managed.rawValue
         let inserted = try connection.execute(
             """
@@ -514,24 +520,29 @@ final class ChunkWriter: @unchecked Sendable {
     }
 
     /// Buffers `bytes` and writes every full chunk that is certainly not the last.
+    /// Full chunks are encrypted straight from `bytes` when nothing is pending, without a copy.
     func append(_ bytes: [UInt8], on connection: DatabaseConnection) throws {
         byteCount += bytes.count
-        if pending.isEmpty && bytes.count <= DocumentStore.chunkSize {
-            pending = bytes
-            return
-        }
-        pending += bytes
         var start = 0
-        while pending.count - start > DocumentStore.chunkSize {
-            try write(Array(pending[start..<start + DocumentStore.chunkSize]), final: false, on: connection)
+        if !pending.isEmpty {
+            let take = min(DocumentStore.chunkSize - pending.count, bytes.count)
+            pending += bytes[0..<take]
+            start = take
+            guard bytes.count > start else { return }
+            // More follows, so the pending chunk is full and not the last.
+            try write(pending[...], final: false, on: connection)
+            pending = []
+        }
+        while bytes.count - start > DocumentStore.chunkSize {
+            try write(bytes[start..<start + DocumentStore.chunkSize], final: false, on: connection)
             start += DocumentStore.chunkSize
         }
-        pending.removeFirst(start)
+        pending = Array(bytes[start...])
     }
 
     /// Writes the last chunk (possibly empty), seals the key and marks the document stored.
     func finish(on connection: DatabaseConnection) throws -> StoredDocument {
-        try write(pending, final: true, on: connection)
+        try write(pending[...], final: true, on: connection)
         pending = []
         let sealed = try VaultCipher.seal(
             VaultCipher.bytes(of: key), to: companyPublicKey,
@@ -551,7 +562,7 @@ final class ChunkWriter: @unchecked Sendable {
         return header
     }
 
-    private func write(_ plaintext: [UInt8], final: Bool, on connection: DatabaseConnection) throws {
+    private func write(_ plaintext: ArraySlice<UInt8>, final: Bool, on connection: DatabaseConnection) throws {
         let sealed = try VaultCipher.sealChunk(plaintext, key: key, documentID: documentID, index: written, final: final)
         try connection.execute(
             "INSERT INTO document_chunks (document_id, n, bytes) VALUES (?, ?, ?)", documentID, written, sealed)

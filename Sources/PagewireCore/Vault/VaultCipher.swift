@@ -26,11 +26,15 @@ enum VaultCipher {
     }
 
     /// Ciphertext followed by the 16-byte tag; the nonce is derived, not stored.
-    static func sealChunk(_ plaintext: [UInt8], key: SymmetricKey, documentID: Int64, index: Int, final: Bool) throws -> [UInt8] {
+    static func sealChunk(_ plaintext: ArraySlice<UInt8>, key: SymmetricKey, documentID: Int64, index: Int, final: Bool) throws -> [UInt8] {
         let box = try AES.GCM.seal(
             plaintext, using: key, nonce: chunkNonce(index: index, final: final),
             authenticating: chunkAAD(documentID: documentID, index: index, final: final))
-        return Array(box.ciphertext) + Array(box.tag)
+        var stored = [UInt8]()
+        stored.reserveCapacity(box.ciphertext.count + box.tag.count)
+        stored.append(contentsOf: box.ciphertext)
+        stored.append(contentsOf: box.tag)
+        return stored
     }
 
     static func openChunk(_ stored: [UInt8], key: SymmetricKey, documentID: Int64, index: Int, final: Bool) throws(VaultError) -> [UInt8] {
