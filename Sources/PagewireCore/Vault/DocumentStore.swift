@@ -111,7 +111,8 @@ public struct DocumentStore: Sendable {
             let rows = try connection.query(
                 """
                 SELECT d.state, d.chunk_count, d.byte_count, d.company_key_id, d.sealed_key, d.transit_key_id,
-                       d.transit_wrapped_key, d.expired_at, COALESCE(v.mode, 'private') AS mode
+                       d.transit_wrapped_key, d.expired_at, COALESCE(v.mode, 'private') AS mode,
+                       (SELECT c.bytes FROM document_chunks c WHERE c.document_id = d.id AND c.n = 0) AS first_chunk
                 FROM documents d LEFT JOIN company_vaults v ON v.company_id = d.company_id
                 WHERE d.id = ? AND d.company_id = ?
                 """,
@@ -152,7 +153,8 @@ public struct DocumentStore: Sendable {
             }
             return DocumentContent(
                 database: database, documentID: documentID, key: key,
-                chunkCount: try row.get("chunk_count"), byteCount: try row.get("byte_count"))
+                chunkCount: try row.get("chunk_count"), byteCount: try row.get("byte_count"),
+                firstChunk: try row.optional("first_chunk"))
         }
     }
 
@@ -416,12 +418,16 @@ public struct DocumentContent: AsyncSequence, Sendable {
     public let chunkCount: Int
     /// The plaintext length recorded at write time.
     public let byteCount: Int
+    /// Chunk 0 as stored, read with the document row to save a round trip.
+    let firstChunk: [UInt8]?
 
-    /// Yields chunk after chunk; see `DocumentStore.open`.
+    /// Yields chunk after chunk; see `DocumentStore.open`. While one chunk is decrypted and
+    /// consumed, the next one is already being fetched.
     public struct AsyncIterator: AsyncIteratorProtocol {
         let content: DocumentContent
         var next = 0
         var delivered = 0
+        var prefetched: Task<[UInt8]?, any Error>?
 
         public mutating func next() async throws -> [UInt8]? {
             let documentID = content.documentID
@@ -430,9 +436,16 @@ public struct DocumentContent: AsyncSequence, Sendable {
             }
             guard next < content.chunkCount else { return nil }
             let index = next
-            let rows = try await content.database.query(
-                "SELECT bytes FROM document_chunks WHERE document_id = ? AND n = ?", documentID, index)
-            guard let stored: [UInt8] = try rows.first?.get("bytes") else {
+            let fetched: [UInt8]?
+            if index == 0, let first = content.firstChunk {
+                fetched = first
+            } else if let prefetched {
+                fetched = try await prefetched.value
+            } else {
+                fetched = try await Self.fetch(content, index)
+            }
+            prefetched = index + 1 < content.chunkCount ? Task { [content] in try await Self.fetch(content, index + 1) } : nil
+            guard let stored = fetched else {
                 throw VaultError.tampered(documentID: documentID, chunk: index, reason: "chunk is missing")
             }
             let plain = try VaultCipher.openChunk(
@@ -443,6 +456,12 @@ public struct DocumentContent: AsyncSequence, Sendable {
                 throw VaultError.tampered(documentID: documentID, chunk: index, reason: "length differs from the recorded one")
             }
             return plain
+        }
+
+        static func fetch(_ content: DocumentContent, _ index: Int) async throws -> [UInt8]? {
+            try await content.database.query(
+                "SELECT bytes FROM document_chunks WHERE document_id = ? AND n = ?", content.documentID, index
+            ).first?.get("bytes")
         }
     }
 
