@@ -76,6 +76,12 @@ struct VaultKeyringTests {
             let regrant2 = try await f.vault.keyring.resetUser(userID: clerk, newPassword: "clerk-4", regrantWith: [again], actor: adminActor)
             #expect(regrant2 == KeyResetOutcome(pendingCompanies: [], regrantedCompanies: [company.id]))
             _ = try await f.unlock(companyID: company.id, userID: clerk, password: "clerk-4")
+
+            // A reset of a user who never had a vault key enrols them.
+            let newcomer = try await f.user(in: company, name: "newcomer")
+            let none = try await f.vault.keyring.resetUser(userID: newcomer, newPassword: "n-pw", actor: adminActor)
+            #expect(none == KeyResetOutcome(pendingCompanies: [], regrantedCompanies: []))
+            #expect(try await f.vault.keyring.pendingUsers(companyID: company.id) == [newcomer])
         }
     }
 

@@ -114,16 +114,7 @@ public struct CompanyKeyring: Sendable {
             if try !connection.query("SELECT user_id FROM vault_user_keys WHERE user_id = ? FOR UPDATE", userID).isEmpty {
                 throw VaultError.userKeyExists(userID: userID)
             }
-            let privateKey = Curve25519.KeyAgreement.PrivateKey()
-            let wrap = try Self.passwordWrap(privateKey, userID: userID, password: password, parameters: parameters)
-            try connection.execute(
-                """
-                INSERT INTO vault_user_keys (user_id, public_key, wrapped_private_key, kdf_salt, kdf_iterations,
-                    kdf_memory_kib, kdf_parallelism, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-                userID, Array(privateKey.publicKey.rawRepresentation), wrap.wrapped, wrap.salt,
-                Int(parameters.iterations), Int(parameters.memoryKiB), Int(parameters.parallelism), now, now)
+            try Self.storeNewUserKey(on: connection, userID: userID, password: password, parameters: parameters, now: now)
         }
     }
 
@@ -153,23 +144,14 @@ public struct CompanyKeyring: Sendable {
     }
 
     /// An administrator set a new password without knowing the old one: the user gets a new key
-    /// pair, loses every grant and every vault session. When `regrantWith` holds unlocked company
+    /// pair (enrolled now if they had none), loses every grant and every vault session. When `regrantWith` holds unlocked company
     /// keys (the resetting admin's own), access is granted again at once for those companies.
     public func resetUser(
         userID: Int64, newPassword: String, regrantWith: [UnlockedCompanyKey] = [], actor: AuditActor, now: Date = Date()
     ) async throws -> KeyResetOutcome {
         let parameters = kdfParameters
         let lost: [Int64] = try await database.transaction { connection in
-            let privateKey = Curve25519.KeyAgreement.PrivateKey()
-            let wrap = try Self.passwordWrap(privateKey, userID: userID, password: newPassword, parameters: parameters)
-            let changed = try connection.execute(
-                """
-                UPDATE vault_user_keys SET public_key = ?, wrapped_private_key = ?, kdf_salt = ?, kdf_iterations = ?,
-                    kdf_memory_kib = ?, kdf_parallelism = ?, updated_at = ? WHERE user_id = ?
-                """,
-                Array(privateKey.publicKey.rawRepresentation), wrap.wrapped, wrap.salt, Int(parameters.iterations),
-                Int(parameters.memoryKiB), Int(parameters.parallelism), now, userID)
-            guard changed.affectedRows == 1 else { throw VaultError.userKeyMissing(userID: userID) }
+            try Self.storeNewUserKey(on: connection, userID: userID, password: newPassword, parameters: parameters, now: now)
             let companies = try connection.query(
                 "SELECT DISTINCT company_id FROM company_key_grants WHERE user_id = ? ORDER BY company_id", userID
             ).map { try $0.get("company_id", as: Int64.self) }
@@ -435,6 +417,25 @@ public struct CompanyKeyring: Sendable {
         let wrapped = try VaultCipher.wrap(
             Array(key.rawRepresentation), with: SymmetricKey(data: derived), context: userWrapContext(userID: userID))
         return PasswordWrap(wrapped: wrapped, salt: salt)
+    }
+
+    /// Creates a key pair for the user wrapped by `password`, replacing any previous one.
+    static func storeNewUserKey(
+        on connection: DatabaseConnection, userID: Int64, password: String, parameters: Argon2id.Parameters, now: Date
+    ) throws {
+        let privateKey = Curve25519.KeyAgreement.PrivateKey()
+        let wrap = try passwordWrap(privateKey, userID: userID, password: password, parameters: parameters)
+        try connection.execute(
+            """
+            INSERT INTO vault_user_keys (user_id, public_key, wrapped_private_key, kdf_salt, kdf_iterations,
+                kdf_memory_kib, kdf_parallelism, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON DUPLICATE KEY UPDATE public_key = VALUES(public_key), wrapped_private_key = VALUES(wrapped_private_key),
+                kdf_salt = VALUES(kdf_salt), kdf_iterations = VALUES(kdf_iterations), kdf_memory_kib = VALUES(kdf_memory_kib),
+                kdf_parallelism = VALUES(kdf_parallelism), updated_at = VALUES(updated_at)
+            """,
+            userID, Array(privateKey.publicKey.rawRepresentation), wrap.wrapped, wrap.salt,
+            Int(parameters.iterations), Int(parameters.memoryKiB), Int(parameters.parallelism), now, now)
     }
 
     static func unlockUser(on connection: DatabaseConnection, userID: Int64, password: String, forUpdate: Bool = false) throws -> UnlockedUserKey {
