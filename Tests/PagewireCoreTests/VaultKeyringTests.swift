@@ -220,7 +220,15 @@ struct VaultKeyringTests {
             let fromSession = try await f.vault.sessions.unlock(token: token, now: VaultFixture.now.addingTimeInterval(60))
             let key = try await f.vault.keyring.unlockCompany(companyID: company.id, with: fromSession)
             // check
-            #expect(try await f.vault.documents.read(doc.id, companyID: company.id, reader: .user(key, actor: .user(admin, label: "a"))) == Self.pdf)
+            #expect(try await f.vault.documents.read(
+                doc.id, companyID: company.id, reader: .user(key, actor: .user(admin, label: "a", ip: "203.0.113.5"), action: .documentDownload)
+            ) == Self.pdf)
+            let views = try await f.vault.audit.entries(scopePath: company.path, filter: AuditFilter(actions: [.documentDownload]))
+            #expect(views.count == 1 && views[0].actor.ip == "203.0.113.5" && views[0].targetID == String(doc.id))
+            // A password change leaves the session working (it wraps the same user key).
+            try await f.vault.keyring.changePassword(userID: admin, from: "admin-pw", to: "changed", actor: .user(admin, label: "a"))
+            _ = try await f.vault.keyring.unlockCompany(
+                companyID: company.id, with: try await f.vault.sessions.unlock(token: token, now: VaultFixture.now))
             var forged = Array(token)
             forged[forged.count - 3] = forged[forged.count - 3] == "A" ? "B" : "A"
             await #expect(throws: VaultError.sessionInvalid) { _ = try await f.vault.sessions.unlock(token: String(forged), now: VaultFixture.now) }
