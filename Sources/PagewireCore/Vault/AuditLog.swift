@@ -7,6 +7,7 @@ public struct AuditActor: Sendable, Equatable {
         case user, system, apiApp = "api_app"
     }
 
+    /// The kind of principal.
     public var kind: Kind
     /// The acting user, for `.user`.
     public var userID: Int64?
@@ -15,6 +16,7 @@ public struct AuditActor: Sendable, Equatable {
     /// The client address, when the action came over the network.
     public var ip: String?
 
+    /// An actor; prefer `.user` and `.system`.
     public init(kind: Kind, userID: Int64? = nil, label: String, ip: String? = nil) {
         self.kind = kind
         self.userID = userID
@@ -58,14 +60,19 @@ public enum AuditAction: String, Sendable, CaseIterable {
 
 /// One audit log row.
 public struct AuditEntry: Sendable, Equatable {
+    /// The row id (increasing).
     public var id: Int64
+    /// When it happened (UTC).
     public var at: Date
     /// The account the action concerned (a company, department, reseller…).
     public var accountID: Int64
+    /// Who did it, and from where.
     public var actor: AuditActor
+    /// The `AuditAction` raw value (kept as text so old rows stay readable).
     public var action: String
     /// What was acted on, e.g. `document` / `42`.
     public var targetType: String
+    /// The id of what was acted on.
     public var targetID: String
     /// A short description without content or secrets.
     public var detail: String
@@ -73,13 +80,20 @@ public struct AuditEntry: Sendable, Equatable {
 
 /// Filters for reading the audit log of a subtree.
 public struct AuditFilter: Sendable {
+    /// Rows at or after this time.
     public var from: Date?
+    /// Rows before this time.
     public var until: Date?
+    /// Only these actions; empty means all.
     public var actions: [AuditAction]
+    /// Only actions of this user.
     public var actorUserID: Int64?
+    /// Only rows about this account (inside the scope).
     public var accountID: Int64?
+    /// Only actions from this address.
     public var ip: String?
 
+    /// A filter; every criterion is optional.
     public init(from: Date? = nil, until: Date? = nil, actions: [AuditAction] = [], actorUserID: Int64? = nil, accountID: Int64? = nil, ip: String? = nil) {
         self.from = from
         self.until = until
@@ -95,8 +109,10 @@ public struct AuditFilter: Sendable {
 /// Rows are only ever inserted (triggers refuse UPDATE and DELETE). Reading is always scoped to
 /// an administrator's subtree by `accounts.path` prefix.
 public struct AuditLog: Sendable {
+    /// Where the log lives.
     public let database: Database
 
+    /// The audit log in `database`.
     public init(database: Database) {
         self.database = database
     }

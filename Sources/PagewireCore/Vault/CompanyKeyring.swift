@@ -65,6 +65,7 @@ public struct KeyResetOutcome: Sendable, Equatable {
     /// Companies where the resetting admin's unlocked key granted access again at once.
     public var regrantedCompanies: [Int64]
 
+    /// An outcome (for comparisons in tests and callers).
     public init(pendingCompanies: [Int64], regrantedCompanies: [Int64]) {
         self.pendingCompanies = pendingCompanies
         self.regrantedCompanies = regrantedCompanies
@@ -85,10 +86,12 @@ public struct KeyResetOutcome: Sendable, Equatable {
 /// reset cannot open the old wrap, so the user gets a new key pair and loses their grants until a
 /// key holder or the recovery key grants again; the documents stay sealed to the company key.
 public struct CompanyKeyring: Sendable {
+    /// Where keys and grants live.
     public let database: Database
     /// Argon2id cost for new password wraps (each wrap records its own parameters).
     public let kdfParameters: Argon2id.Parameters
 
+    /// A keyring; tests pass `.testing` Argon2id parameters.
     public init(database: Database, kdfParameters: Argon2id.Parameters = .interactive) {
         self.database = database
         self.kdfParameters = kdfParameters

@@ -31,13 +31,21 @@ public enum DocumentReader: Sendable {
 
 /// A document's metadata (never its content).
 public struct StoredDocument: Sendable, Equatable {
+    /// The document id (unique across companies; always used with the company id).
     public var id: Int64
+    /// The company whose key the document is sealed to.
     public var companyID: Int64
+    /// The account (company or department) the document is filed under.
     public var accountID: Int64
+    /// Original, fax TIFF or delivery PDF.
     public var kind: DocumentKind
+    /// The media type given at upload.
     public var contentType: String
+    /// Plaintext length in bytes.
     public var byteCount: Int
+    /// Number of 1 MiB chunks (at least 1).
     public var chunkCount: Int
+    /// When it was stored; retention counts from here.
     public var createdAt: Date
 }
 
@@ -53,9 +61,12 @@ public struct DocumentStore: Sendable {
     /// Plaintext bytes per chunk.
     public static let chunkSize = 1 << 20
 
+    /// Where documents and chunks live.
     public let database: Database
+    /// The platform transit keys of this process.
     public let transit: TransitKeyring
 
+    /// A store over `database` using `transit` for system access.
     public init(database: Database, transit: TransitKeyring) {
         self.database = database
         self.transit = transit
@@ -409,6 +420,7 @@ public struct DocumentStore: Sendable {
 
 /// The authenticated chunks of one document, fetched one at a time as they are consumed.
 public struct DocumentContent: AsyncSequence, Sendable {
+    /// One decrypted chunk.
     public typealias Element = [UInt8]
     let database: Database
     /// The document being read.
@@ -429,6 +441,7 @@ public struct DocumentContent: AsyncSequence, Sendable {
         var delivered = 0
         var prefetched: Task<[UInt8]?, any Error>?
 
+        /// The next authenticated chunk, nil after the last; throws `VaultError.tampered` on any inconsistency.
         public mutating func next() async throws -> [UInt8]? {
             let documentID = content.documentID
             guard content.chunkCount > 0 else {
@@ -465,6 +478,7 @@ public struct DocumentContent: AsyncSequence, Sendable {
         }
     }
 
+    /// Starts reading at chunk 0.
     public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(content: self) }
 }
 

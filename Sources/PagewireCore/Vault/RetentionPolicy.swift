@@ -7,13 +7,16 @@ import Foundation
 /// fax rows, and the document rows that answer "document expired") is kept for `metadataDays`,
 /// and never shorter than the content.
 public struct RetentionPolicy: Sendable, Equatable {
+    /// The shortest retention the company may pick (set by the platform).
     public var minDays: Int
+    /// The longest retention the company may pick, and the default (set by the platform).
     public var maxDays: Int
     /// The company's own choice; nil means the maximum.
     public var chosenDays: Int?
     /// Days fax metadata is kept after creation (90 unless configured).
     public var metadataDays: Int
 
+    /// A policy; `chosenDays` nil means the maximum.
     public init(minDays: Int, maxDays: Int, chosenDays: Int? = nil, metadataDays: Int = 90) {
         self.minDays = minDays
         self.maxDays = maxDays
@@ -33,10 +36,12 @@ public struct RetentionPolicy: Sendable, Equatable {
 
 /// Reads and changes retention policies; every change is audited.
 public struct RetentionPolicies: Sendable {
+    /// Where policies live.
     public let database: Database
     /// Limits for companies without a row.
     public let defaults: RetentionPolicy
 
+    /// Policies over `database`, with `defaults` for companies without a row.
     public init(database: Database, defaults: RetentionPolicy = .platformDefault) {
         self.database = database
         self.defaults = defaults
@@ -120,6 +125,7 @@ public struct RetentionReport: Sendable, Equatable {
     /// Rows removed by the registered metadata purges (faxes, attempts, events…).
     public var metadataRowsRemoved = 0
 
+    /// An empty report.
     public init() {}
 }
 
@@ -135,7 +141,9 @@ public struct RetentionPurge: Sendable {
     /// returns how many. Runs on its own connection outside any transaction.
     public typealias MetadataPurge = @Sendable (_ connection: DatabaseConnection, _ companyPath: String, _ olderThan: Date, _ limit: Int) throws -> Int
 
+    /// Where documents and policies live.
     public let database: Database
+    /// Limits for companies without a row.
     public let defaults: RetentionPolicy
     /// Purges for fax metadata tables, run after the document rows.
     public let metadataPurges: [MetadataPurge]
@@ -146,6 +154,7 @@ public struct RetentionPurge: Sendable {
     /// Documents still `writing` after this long were abandoned by a crashed writer.
     public let abandonedAfter: TimeInterval
 
+    /// A purge; the defaults suit production, tests shrink the batches.
     public init(
         database: Database, defaults: RetentionPolicy = .platformDefault, metadataPurges: [MetadataPurge] = [],
         batchSize: Int = 200, chunkBatchSize: Int = 4, abandonedAfter: TimeInterval = 86_400

@@ -6,12 +6,18 @@ import Foundation
 /// (0600, in a 0700 directory) when missing; `pagewire-jobs` calls it at start-up so that
 /// `scripts/run` gets a key file on first boot.
 public struct Vault: Sendable {
+    /// Encrypted documents.
     public let documents: DocumentStore
+    /// Company and user keys.
     public let keyring: CompanyKeyring
+    /// Unlocked user keys held for signed-in sessions.
     public let sessions: VaultSessions
+    /// Retention limits and choices.
     public let retention: RetentionPolicies
+    /// The audit log.
     public let audit: AuditLog
 
+    /// Builds the services over one database and transit keyring.
     public init(database: Database, transit: TransitKeyring, kdfParameters: Argon2id.Parameters = .interactive, retentionDefaults: RetentionPolicy = .platformDefault) {
         documents = DocumentStore(database: database, transit: transit)
         keyring = CompanyKeyring(database: database, kdfParameters: kdfParameters)

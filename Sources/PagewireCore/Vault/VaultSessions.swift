@@ -11,8 +11,10 @@ import Foundation
 /// A database dump therefore opens no session, and a stolen cookie alone opens nothing once the
 /// row is gone (sign-out, expiry, password reset).
 public struct VaultSessions: Sendable {
+    /// Where session wraps live.
     public let database: Database
 
+    /// Sessions over `database`.
     public init(database: Database) {
         self.database = database
     }
