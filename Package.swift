@@ -77,6 +77,8 @@ let package = Package(
             ],
             path: "Sources/Telephony"
         ),
+        // scripts/benchmarks/vault.sh: document vault throughput against plain chunk writes (release build).
+        .executableTarget(name: "VaultBench", dependencies: ["PagewireCore"], path: "Sources/VaultBench"),
 
         .testTarget(name: "PagewireCoreTests", dependencies: ["PagewireCore", .product(name: "Logging", package: "swift-log")], path: "Tests/PagewireCoreTests"),
         .testTarget(name: "FaxEngineTests", dependencies: ["FaxEngine", "PagewireCore"], path: "Tests/FaxEngineTests"),
