@@ -1,9 +1,39 @@
+import Foundation
 import Logging
 import PagewireCore
 
 /// The work kinds `pagewire-jobs` runs; each later issue adds its handlers here.
 enum JobHandlers {
-    static func all(database: Database, configuration: Configuration, logger: Logger) -> [any WorkHandler] {
-        []
+    static func all(database: Database, vault: Vault, logger: Logger) -> [any WorkHandler] {
+        [RetentionPurgeHandler(database: database, vault: vault, logger: logger)]
+    }
+
+    /// Seeds recurring work once per start; the dedupe key keeps one row per period across processes.
+    static func seedRecurringWork(_ queue: WorkQueue) async throws {
+        try await RetentionPurgeHandler.schedule(on: queue, at: Date())
+    }
+}
+
+/// Purges expired documents and old fax metadata every hour (`retention.purge`), then schedules
+/// the next run; the purge is idempotent, so a run repeated after a crash does no harm.
+struct RetentionPurgeHandler: WorkHandler {
+    let kind = "retention.purge"
+    let lease: TimeInterval = 600
+    let database: Database
+    let vault: Vault
+    let logger: Logger
+
+    static let interval: TimeInterval = 3600
+
+    static func schedule(on queue: WorkQueue, at date: Date) async throws {
+        let slot = Int(date.timeIntervalSince1970 / interval)
+        try await queue.enqueue(kind: "retention.purge", runAt: date, maxAttempts: 3, dedupeKey: "retention.purge@\(slot)")
+    }
+
+    func handle(_ item: WorkItem) async throws {
+        let report = try await vault.retentionPurge().run()
+        logger.info("retention purge: \(report.documentsExpired) document(s) expired, \(report.metadataRowsRemoved) metadata row(s) removed")
+        let next = Date().addingTimeInterval(Self.interval)
+        try await Self.schedule(on: WorkQueue(database: database, owner: "retention"), at: next)
     }
 }

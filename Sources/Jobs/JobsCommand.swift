@@ -26,9 +26,12 @@ extension JobsCommand {
             let env = ProcessEnvironment.start(component: "jobs", configFile: options.config)
             let database = Database(url: env.configuration.databaseURL, maxConnections: env.configuration.databasePoolSize, logger: env.logger)
             let registration = ProcessRegistration(database: database, role: "jobs", logger: env.logger)
+            // Creates the platform transit key file (0600) on first start.
+            let vault = try Vault.open(database: database, configuration: env.configuration)
+            let queue = WorkQueue(database: database, owner: registration.processID)
+            try await JobHandlers.seedRecurringWork(queue)
             let worker = WorkQueueWorker(
-                queue: WorkQueue(database: database, owner: registration.processID),
-                handlers: JobHandlers.all(database: database, configuration: env.configuration, logger: env.logger),
+                queue: queue, handlers: JobHandlers.all(database: database, vault: vault, logger: env.logger),
                 logger: env.logger)
             let group = ServiceGroup(
                 configuration: .init(
