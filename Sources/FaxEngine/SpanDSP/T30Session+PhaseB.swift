@@ -1,0 +1,7 @@
+extension T30Session {
+    /// Phase B is over: DIS/DCS exchanged and training passed.
+    func phaseB() {
+        negotiated = true
+        report(.negotiated(statistics()))
+    }
+}
