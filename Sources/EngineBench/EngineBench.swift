@@ -31,7 +31,7 @@ enum EngineBench {
     /// CPU time of this process, milliseconds.
     static func cpuMilliseconds() -> Double {
         var usage = rusage()
-        getrusage(RUSAGE_SELF, &usage)
+        getrusage(RUSAGE_SELF.rawValue, &usage)
         return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1_000
             + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1_000
     }

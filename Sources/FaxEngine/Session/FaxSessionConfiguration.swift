@@ -27,6 +27,11 @@ public struct FaxSessionConfiguration: Sendable {
     public var modems: FaxModems
     /// The highest image-data bit rate to use (2,400 … 14,400); lower rates drop the faster modems.
     public var maximumBitRate: Int
+    /// The resolutions this side can receive (SpanDSP 0.0.6 cannot rescale pages it sends).
+    public var resolutions: Set<FaxResolution>
+    /// With T.38, how long a receiving side waits without any packet from the far end before
+    /// the call counts as dropped (SpanDSP's T.38 receiver can otherwise wait forever on a dead line).
+    public var t38SilenceTimeout: Double
 
     /// Creates a configuration; the defaults match what most carriers accept.
     public init(
@@ -36,7 +41,9 @@ public struct FaxSessionConfiguration: Sendable {
         pageHeader: String? = nil,
         ecm: Bool = true,
         modems: FaxModems = .all,
-        maximumBitRate: Int = 14_400
+        maximumBitRate: Int = 14_400,
+        resolutions: Set<FaxResolution> = Set(FaxResolution.allCases),
+        t38SilenceTimeout: Double = 30
     ) {
         self.role = role
         self.isCaller = isCaller
@@ -45,6 +52,8 @@ public struct FaxSessionConfiguration: Sendable {
         self.ecm = ecm
         self.modems = modems
         self.maximumBitRate = maximumBitRate
+        self.resolutions = resolutions
+        self.t38SilenceTimeout = t38SilenceTimeout
     }
 
     /// The modems actually offered once `maximumBitRate` is applied.

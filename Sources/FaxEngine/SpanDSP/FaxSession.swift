@@ -37,6 +37,8 @@ public final class FaxSession {
     let t30: T30Session
     private let continuation: AsyncStream<FaxEvent>.Continuation
     private let onEvent: (FaxEvent) -> Void
+    /// Samples of session time since the last IFP packet arrived (T.38 dead-line watchdog).
+    var samplesSinceLastPacket = 0
     /// T.38 packets SpanDSP produced, waiting for the next `tick`.
     let outgoing = T38PacketQueue()
 

@@ -5,6 +5,10 @@ extension T30Session {
         let statistics = statistics()
         let code = T30CompletionCode(rawValue: completion)
         var result = code.resultCode(negotiated: negotiated, ecm: statistics.ecm, sending: configuration.isSender)
+        // No T.30 frame ever came back: a voice, a modem or silence answered, not a fax machine.
+        if !heardFarEnd, [.negotiationFailed, .transmissionFailed, .exceededECMRetransmit, .generalError].contains(result) {
+            result = .notAFaxMachine
+        }
         // "Completed" only when every page of the document went (gofaxip #34).
         if result == .ok, let expected = statistics.pagesInDocument, statistics.pages < expected {
             result = .transmissionFailed

@@ -12,6 +12,8 @@ final class T30Session {
     var report: (FaxEvent) -> Void = { _ in }
     /// True once phase B completed.
     var negotiated = false
+    /// True once any T.30 frame arrived from the far end (a fax machine is there).
+    var heardFarEnd = false
     /// Set once phase E fired.
     var outcome: FaxOutcome?
 
@@ -31,6 +33,7 @@ final class T30Session {
         var compressions = T30_SUPPORT_T4_1D_COMPRESSION | T30_SUPPORT_T4_2D_COMPRESSION
         if configuration.ecm { compressions |= T30_SUPPORT_T6_COMPRESSION }
         t30_set_supported_compressions(state, Int32(compressions))
+        t30_set_supported_resolutions(state, Int32(configuration.resolutions.spanDSPBits))
         switch configuration.role {
         case .send(let document):
             t30_set_tx_file(state, document.path, -1, -1)
@@ -48,6 +51,10 @@ final class T30Session {
             guard let context else { return Int32(T30_ERR_OK) }
             Unmanaged<T30Session>.fromOpaque(context).takeUnretainedValue().phaseD()
             return Int32(T30_ERR_OK)
+        }, context)
+        t30_set_real_time_frame_handler(state, { _, context, incoming, _, _ in
+            guard let context, incoming != 0 else { return }
+            Unmanaged<T30Session>.fromOpaque(context).takeUnretainedValue().heardFarEnd = true
         }, context)
         t30_set_phase_e_handler(state, { _, context, completion in
             guard let context else { return }
