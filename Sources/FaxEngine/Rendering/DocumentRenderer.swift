@@ -115,16 +115,13 @@ public struct DocumentRenderer: Sendable {
         let coder = kind == .jpeg ? "jpeg" : kind.rawValue
         // GIF animations fax their first frame only.
         let source = "\(coder):\(image.lastPathComponent)" + (kind == .gif ? "[0]" : "")
+        if let size = ImageHeader.dimensions(of: image, kind: kind) {
+            try checkShape(width: size.width, height: size.height)
+        }
         let frames = try probe(source, in: work)
         guard !frames.isEmpty else { throw .noPages }
         guard frames.count <= options.maximumPages else { throw .tooManyPages(limit: options.maximumPages) }
-        for frame in frames {
-            guard frame.width * frame.height <= options.maximumPixels else {
-                throw .tooManyPixels(width: frame.width, height: frame.height)
-            }
-            let short = min(frame.width, frame.height), long = max(frame.width, frame.height)
-            guard short >= 8, long <= short * 50 else { throw .degenerateImage(width: frame.width, height: frame.height) }
-        }
+        for frame in frames { try checkShape(width: frame.width, height: frame.height) }
         var photo = kind == .jpeg
         if !photo, frames[0].depth > 1 { photo = try colourCount(source, in: work) > 32 }
         let resolution = options.resolution
@@ -144,6 +141,15 @@ public struct DocumentRenderer: Sendable {
         try Self.check(result, tool: "ImageMagick")
         guard result.succeeded else { throw .damaged(Self.lastLine(result.output)) }
         return work.directory.appendingPathComponent("out.tif")
+    }
+
+    /// Refuses pixel bombs and images too thin to print (1 × 100000).
+    private func checkShape(width: Int, height: Int) throws(RenderError) {
+        guard width.multipliedReportingOverflow(by: height).partialValue <= options.maximumPixels,
+              width <= 1 << 20, height <= 1 << 20
+        else { throw .tooManyPixels(width: width, height: height) }
+        let short = min(width, height), long = max(width, height)
+        guard short >= 8, long <= short * 50 else { throw .degenerateImage(width: width, height: height) }
     }
 
     private struct Frame { var width: Int; var height: Int; var depth: Int }

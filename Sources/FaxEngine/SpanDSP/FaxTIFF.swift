@@ -15,10 +15,25 @@ public enum FaxTIFF {
     }
 
     private static let quietLibTIFF: Void = {
-        // libtiff reports to stderr by default; callers learn about failures from return codes.
-        TIFFSetErrorHandler(nil)
-        TIFFSetWarningHandler(nil)
+        // libtiff reports to stderr by default, and a damaged Group 4 strip decodes "successfully"
+        // with only a message; so messages are counted per thread and checked after each page.
+        TIFFSetErrorHandler { module, _, _ in FaxTIFF.noteDecodeProblem(module) }
+        TIFFSetWarningHandler { module, _, _ in
+            // Warnings about unknown tags are harmless; warnings from the fax decoders are not.
+            guard let module, String(cString: module).contains("Fax") else { return }
+            FaxTIFF.noteDecodeProblem(module)
+        }
     }()
+
+    private static let problemKey = "pagewire.libtiff.problems"
+
+    private static func noteDecodeProblem(_ module: UnsafePointer<CChar>?) {
+        let dictionary = Thread.current.threadDictionary
+        dictionary[problemKey] = ((dictionary[problemKey] as? Int) ?? 0) + 1
+    }
+
+    /// Messages libtiff reported on this thread so far.
+    private static var decodeProblems: Int { (Thread.current.threadDictionary[problemKey] as? Int) ?? 0 }
 
     /// Reads every page of a bilevel TIFF.
     public static func readPages(_ url: URL) throws(FaxDocumentError) -> [FaxPage] {
@@ -40,7 +55,8 @@ public enum FaxTIFF {
     public static func checkSendable(_ url: URL) throws(FaxDocumentError) -> Int {
         let pages = try readPages(url)
         guard !pages.isEmpty else { throw .noPages }
-        for (index, page) in pages.enumerated() where page.width != 1728 {
+        // 1728 pixels per 215 mm line at 204 dpi; 3456 at 408 dpi.
+        for (index, page) in pages.enumerated() where page.width != (page.xDPI > 300 ? 3456 : 1728) {
             throw .wrongWidth(page: index + 1, width: page.width)
         }
         guard let t4 = t4_tx_init(nil, url.path, -1, -1) else { throw .unreadable("SpanDSP cannot open it") }
@@ -119,6 +135,7 @@ public enum FaxTIFF {
         guard Int(TIFFScanlineSize(tiff)) == bytesPerRow else { throw .notBilevel(page: number) }
         var bits = [UInt8](repeating: 0, count: bytesPerRow * Int(height))
         let invert = photometric == UInt16(PHOTOMETRIC_MINISBLACK)
+        let problemsBefore = decodeProblems
         let ok: Bool = bits.withUnsafeMutableBytes { buffer in
             for y in 0..<Int(height) {
                 let row = buffer.baseAddress! + y * bytesPerRow
@@ -126,7 +143,7 @@ public enum FaxTIFF {
             }
             return true
         }
-        guard ok else { throw .corruptPage(page: number) }
+        guard ok, decodeProblems == problemsBefore else { throw .corruptPage(page: number) }
         if invert { for i in bits.indices { bits[i] = ~bits[i] } }
         // Clear the padding bits after the last pixel of each row so pages compare by value.
         let spare = bytesPerRow * 8 - Int(width)
