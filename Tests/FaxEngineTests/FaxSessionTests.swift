@@ -79,6 +79,46 @@ struct FaxSessionTests {
         #expect(e.resultCode == .ok && e.statistics.pagesInDocument == 2)
     }
 
+    @Test("Page header line, maximum speed and PCMA payloads", arguments: transports)
+    func headerAndSpeed(transport: FaxTransport) throws {
+        // setup
+        let directory = TestPages.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let sent = directory.appendingPathComponent("sent.tif")
+        let received = directory.appendingPathComponent("received.tif")
+        let page = FaxPage(height: 300)
+        try FaxTIFF.write([page], to: sent)
+        let sender = try FaxSession(
+            configuration: .init(role: .send(document: sent), isCaller: true, localIdentifier: "+15551230001",
+                                 pageHeader: "ACME CLINIC  +1 555 123 0001", maximumBitRate: 9_600),
+            transport: transport)
+        let receiver = try FaxSession(configuration: .init(role: .receive(into: received), isCaller: false), transport: transport)
+        // act
+        var ticks = 0
+        while !(sender.isFinished && receiver.isFinished), ticks < 30_000 {
+            switch transport {
+            case .audio:
+                let fromSender = sender.audioOutPayload(codec: .pcma)
+                let fromReceiver = receiver.audioOutPayload(codec: .pcma)
+                #expect(fromSender.count == 160)
+                sender.audioIn(payload: fromReceiver, codec: .pcma)
+                receiver.audioIn(payload: fromSender, codec: .pcma)
+            case .t38:
+                var loop = FaxLoopback(caller: sender, answerer: receiver)
+                loop.step(.clear)
+            }
+            ticks += 1
+        }
+        // check
+        #expect(sender.outcome?.resultCode == .ok)
+        #expect(sender.outcome?.statistics.bitRate == 9_600)
+        let arrived = try #require(try FaxTIFF.readPages(received).first)
+        // the white page arrives with the header line printed across its top
+        let headerInk = (0..<40).reduce(0) { sum, y in sum + (100..<1_600).filter { arrived[$0, y] }.count }
+        #expect(headerInk > 500)
+        #expect(page.blackPixels == 0)
+    }
+
     @Test("A line that dies mid-page ends transmission_failed on both sides", arguments: transports)
     func cutMidPage(transport: FaxTransport) throws {
         // setup: one long page so the cut lands inside it

@@ -27,3 +27,15 @@ extension FaxSession {
         }
     }
 }
+
+extension FaxSession {
+    /// Feeds one received RTP payload of PCMU or PCMA bytes (one sample per byte).
+    public func audioIn(payload: [UInt8], codec: G711Codec) {
+        audioIn(codec.decode(payload))
+    }
+
+    /// The next RTP payload to send: `count` samples (160 = 20 ms) encoded with `codec`.
+    public func audioOutPayload(count: Int = 160, codec: G711Codec) -> [UInt8] {
+        codec.encode(audioOut(count: count))
+    }
+}
