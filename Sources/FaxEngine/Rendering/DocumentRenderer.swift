@@ -201,7 +201,8 @@ public struct DocumentRenderer: Sendable {
     private func finish(_ rendered: URL, to output: URL) throws(RenderError) -> RenderedDocument {
         let pages: Int
         do {
-            pages = try FaxTIFF.checkSendable(rendered)
+            // Written just now by Ghostscript's, ImageMagick's or tiffcp's fax encoder: tags suffice.
+            pages = try FaxTIFF.checkSendable(rendered, decode: false)
         } catch .noPages {
             throw .noPages
         } catch {

@@ -88,7 +88,7 @@ public struct SandboxedProcess: Sendable {
                 termination = .timedOut
             } else {
                 usleep(pause)
-                pause = min(pause * 2, 20_000)
+                pause = min(pause * 2, 4_000)
             }
         }
         // Whatever the tool left running in its group goes too.

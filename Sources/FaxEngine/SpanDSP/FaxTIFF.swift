@@ -47,13 +47,32 @@ public enum FaxTIFF {
         return pages
     }
 
+    private static func readHeaders(_ url: URL) throws(FaxDocumentError) -> [PageHeader] {
+        _ = quietLibTIFF
+        guard let tiff = TIFFOpen(url.path, "r") else { throw .unreadable("not a TIFF file") }
+        defer { TIFFClose(tiff) }
+        var headers: [PageHeader] = []
+        repeat {
+            headers.append(try readHeader(tiff, number: headers.count + 1))
+        } while TIFFReadDirectory(tiff) == 1
+        return headers
+    }
+
     /// Checks that SpanDSP can send this file as it is; returns the page count.
     ///
     /// Every page must be bilevel, 1728 px wide, with a resolution, and decode cleanly
     /// (SpanDSP would otherwise send a damaged page, or fail seven seconds into the call).
+    ///
+    /// - Parameter decode: also decode every page's image data; only a TIFF this process just
+    ///   had a trusted writer (Ghostscript's or ImageMagick's fax encoder) produce may skip it.
     @discardableResult
-    public static func checkSendable(_ url: URL) throws(FaxDocumentError) -> Int {
-        let pages = try readPages(url)
+    public static func checkSendable(_ url: URL, decode: Bool = true) throws(FaxDocumentError) -> Int {
+        let pages: [(width: Int, xDPI: Double)]
+        if decode {
+            pages = try readPages(url).map { ($0.width, $0.xDPI) }
+        } else {
+            pages = try readHeaders(url).map { (Int($0.width), $0.xDPI) }
+        }
         guard !pages.isEmpty else { throw .noPages }
         // 1728 pixels per 215 mm line at 204 dpi; 3456 at 408 dpi.
         for (index, page) in pages.enumerated() where page.width != (page.xDPI > 300 ? 3456 : 1728) {
@@ -115,7 +134,16 @@ public enum FaxTIFF {
         return found == 1 ? value : nil
     }
 
-    private static func readPage(_ tiff: OpaquePointer, number: Int) throws(FaxDocumentError) -> FaxPage {
+    /// The tags of one page, checked; no image data decoded.
+    private struct PageHeader {
+        var width: UInt32
+        var height: UInt32
+        var xDPI: Double
+        var yDPI: Double
+        var minIsBlack: Bool
+    }
+
+    private static func readHeader(_ tiff: OpaquePointer, number: Int) throws(FaxDocumentError) -> PageHeader {
         guard let width = field(tiff, TIFFTAG_IMAGEWIDTH, as: UInt32(0)),
               let height = field(tiff, TIFFTAG_IMAGELENGTH, as: UInt32(0)), width > 0, height > 0
         else { throw .unreadable("page \(number) has no size") }
@@ -131,10 +159,17 @@ public enum FaxTIFF {
         let scale = unit == UInt16(RESUNIT_CENTIMETER) ? 2.54 : 1.0
         // Guard against absurd headers before allocating.
         guard width <= 20_000, height <= 100_000 else { throw .unreadable("page \(number) is too large") }
+        return PageHeader(width: width, height: height, xDPI: Double(xRes) * scale, yDPI: Double(yRes) * scale,
+                          minIsBlack: photometric == UInt16(PHOTOMETRIC_MINISBLACK))
+    }
+
+    private static func readPage(_ tiff: OpaquePointer, number: Int) throws(FaxDocumentError) -> FaxPage {
+        let header = try readHeader(tiff, number: number)
+        let (width, height) = (header.width, header.height)
         let bytesPerRow = (Int(width) + 7) / 8
         guard Int(TIFFScanlineSize(tiff)) == bytesPerRow else { throw .notBilevel(page: number) }
         var bits = [UInt8](repeating: 0, count: bytesPerRow * Int(height))
-        let invert = photometric == UInt16(PHOTOMETRIC_MINISBLACK)
+        let invert = header.minIsBlack
         let problemsBefore = decodeProblems
         let ok: Bool = bits.withUnsafeMutableBytes { buffer in
             for y in 0..<Int(height) {
@@ -151,6 +186,6 @@ public enum FaxTIFF {
             let mask = UInt8(0xFF) << UInt8(spare)
             for y in 0..<Int(height) { bits[y * bytesPerRow + bytesPerRow - 1] &= mask }
         }
-        return FaxPage(width: Int(width), height: Int(height), xDPI: Double(xRes) * scale, yDPI: Double(yRes) * scale, bits: bits)
+        return FaxPage(width: Int(width), height: Int(height), xDPI: header.xDPI, yDPI: header.yDPI, bits: bits)
     }
 }
