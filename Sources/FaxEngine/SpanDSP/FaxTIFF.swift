@@ -37,25 +37,25 @@ public enum FaxTIFF {
 
     /// Reads every page of a bilevel TIFF.
     public static func readPages(_ url: URL) throws(FaxDocumentError) -> [FaxPage] {
-        _ = quietLibTIFF
-        guard let tiff = TIFFOpen(url.path, "r") else { throw .unreadable("not a TIFF file") }
-        defer { TIFFClose(tiff) }
-        var pages: [FaxPage] = []
-        repeat {
-            pages.append(try readPage(tiff, number: pages.count + 1))
-        } while TIFFReadDirectory(tiff) == 1
-        return pages
+        try eachDirectory(of: url) { tiff, number throws(FaxDocumentError) in try readPage(tiff, number: number) }
     }
 
     private static func readHeaders(_ url: URL) throws(FaxDocumentError) -> [PageHeader] {
+        try eachDirectory(of: url) { tiff, number throws(FaxDocumentError) in try readHeader(tiff, number: number) }
+    }
+
+    /// Opens the file and applies `read` to each directory (page) in turn, numbered from 1.
+    private static func eachDirectory<T>(
+        of url: URL, _ read: (OpaquePointer, Int) throws(FaxDocumentError) -> T
+    ) throws(FaxDocumentError) -> [T] {
         _ = quietLibTIFF
         guard let tiff = TIFFOpen(url.path, "r") else { throw .unreadable("not a TIFF file") }
         defer { TIFFClose(tiff) }
-        var headers: [PageHeader] = []
+        var results: [T] = []
         repeat {
-            headers.append(try readHeader(tiff, number: headers.count + 1))
+            results.append(try read(tiff, results.count + 1))
         } while TIFFReadDirectory(tiff) == 1
-        return headers
+        return results
     }
 
     /// Checks that SpanDSP can send this file as it is; returns the page count.
