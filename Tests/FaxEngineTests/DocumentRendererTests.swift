@@ -113,6 +113,35 @@ struct DocumentRendererTests {
         }
     }
 
+    @Test("DOCX, ODT, DOC and XLSX go through LibreOffice when it is installed")
+    func officeFormats() throws {
+        // setup: the fixtures are made by LibreOffice itself from an RTF letter and a CSV sheet
+        let directory = TestPages.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let tools = RenderTools()
+        let rtf = directory.appendingPathComponent("letter.rtf")
+        try #"{\rtf1\ansi\deff0{\fonttbl{\f0 Times New Roman;}}\f0\fs28 Office format test.\par}"#
+            .write(to: rtf, atomically: true, encoding: .utf8)
+        let csv = directory.appendingPathComponent("sheet.csv")
+        try "Item,Pages\nReferral,3\nLab results,2\n".write(to: csv, atomically: true, encoding: .utf8)
+        guard tools.hasOffice else {
+            #expect(throws: RenderError.toolMissing("LibreOffice")) { try Self.render(rtf) }
+            return
+        }
+        let profile = "-env:UserInstallation=file://\(directory.path)/profile"
+        for format in ["docx", "odt", "doc"] {
+            try FixtureMaker.run(tools.soffice, ["--headless", "--norestore", profile, "--convert-to", format, "--outdir", directory.path, rtf.path])
+        }
+        try FixtureMaker.run(tools.soffice, ["--headless", "--norestore", profile, "--convert-to", "xlsx", "--outdir", directory.path, csv.path])
+        for name in ["letter.docx", "letter.odt", "letter.doc", "sheet.xlsx"] {
+            // act
+            let pages = try Self.render(directory.appendingPathComponent(name))
+            // check
+            #expect(pages.count == 1, "\(name)")
+            #expect(pages.allSatisfy { $0.width == 1728 && $0.height == 2156 && $0.blackPixels > 200 }, "\(name)")
+        }
+    }
+
     @Test("Several documents join into one fax; the page limit covers the whole set")
     func join() throws {
         // setup

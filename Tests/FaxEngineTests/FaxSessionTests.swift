@@ -216,6 +216,17 @@ struct FaxSessionTests {
         }
     }
 
+    @Test("A destination SpanDSP could not write is refused before the call")
+    func unwritableDestination() {
+        let long = URL(fileURLWithPath: "/tmp/" + String(repeating: "d", count: 300) + ".tif")
+        let missing = URL(fileURLWithPath: "/nonexistent-\(UUID().uuidString)/rx.tif")
+        for url in [long, missing] {
+            #expect(throws: FaxSessionError.self) {
+                _ = try FaxSession(configuration: .init(role: .receive(into: url), isCaller: false), transport: .t38())
+            }
+        }
+    }
+
     @Test("Every SpanDSP completion code maps to a result code")
     func completionCodes() {
         let all = T30CompletionCode.all

@@ -57,8 +57,9 @@ public final class FaxSession {
     ///   - transport: audio (G.711) or T.38.
     ///   - onEvent: called synchronously for every event, from inside the call that caused it;
     ///     it must not call back into the session.
-    /// - Throws: `FaxSessionError.unreadableDocument` if the document to send cannot be sent
-    ///   (checked before the call, so a bad TIFF never reaches the line).
+    /// - Throws: `FaxSessionError.unreadableDocument` if the document to send cannot be sent,
+    ///   `.unwritableDestination` if received pages could not be stored (both checked before
+    ///   the call, so neither fails seven seconds into it).
     public init(
         configuration: FaxSessionConfiguration,
         transport: FaxTransport,
@@ -69,6 +70,12 @@ public final class FaxSession {
                 _ = try FaxTIFF.checkSendable(document)
             } catch {
                 throw .unreadableDocument(document, error)
+            }
+        }
+        if case .receive(let destination) = configuration.role {
+            let directory = destination.deletingLastPathComponent().path
+            guard destination.path.utf8.count < 256, FileManager.default.isWritableFile(atPath: directory) else {
+                throw .unwritableDestination(destination)
             }
         }
         self.configuration = configuration
