@@ -175,6 +175,13 @@ struct HostileDocumentTests {
         #expect(!writer.succeeded)
         let written = (try? FileManager.default.attributesOfItem(atPath: directory.appendingPathComponent("big").path)[.size] as? Int) ?? 0
         #expect(written <= 1 << 20)
+        // no descriptor of this process leaks into the child
+        let leaked = open("/dev/null", O_RDONLY)
+        defer { close(leaked) }
+        _ = fcntl(leaked, F_SETFD, 0)
+        let fds = try SandboxedProcess(executable: "/bin/sh", arguments: ["-c", "ls /proc/self/fd"], directory: directory, limits: tight).run()
+        #expect(fds.succeeded)
+        #expect(!fds.output.split(separator: "\n").contains(Substring(String(leaked))), "\(fds.output)")
         // its working directory and temporary directory are its own
         let env = try SandboxedProcess(executable: "/bin/sh", arguments: ["-c", "pwd; echo $TMPDIR; env | wc -l"], directory: directory, limits: tight).run()
         #expect(env.succeeded)

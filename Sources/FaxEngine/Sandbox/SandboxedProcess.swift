@@ -45,6 +45,7 @@ public struct SandboxedProcess: Sendable {
                    "MAGICK_TEMPORARY_PATH": tmp.path, "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8"]
         env.merge(environment) { _, new in new }
 
+        Self.closeOnExecInheritedDescriptors()
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -94,6 +95,18 @@ public struct SandboxedProcess: Sendable {
         // Whatever the tool left running in its group goes too.
         kill(-pid, SIGKILL)
         return SandboxResult(termination: termination!, output: Self.tail(of: log))
+    }
+
+    /// Marks every open descriptor above stderr close-on-exec, so no socket or file of this
+    /// process (database connections, other faxes) reaches a renderer. Descriptors are already
+    /// close-on-exec almost everywhere; this catches the rest.
+    private static func closeOnExecInheritedDescriptors() {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") else { return }
+        for entry in entries {
+            guard let fd = Int32(entry), fd > 2 else { continue }
+            let flags = fcntl(fd, F_GETFD)
+            if flags >= 0, flags & FD_CLOEXEC == 0 { _ = fcntl(fd, F_SETFD, flags | FD_CLOEXEC) }
+        }
     }
 
     /// Enough processes for LibreOffice's helpers, few enough to stop a fork bomb.
