@@ -147,6 +147,41 @@ struct HostileDocumentTests {
         }
     }
 
+    @Test("An office document that links a local file does not pull it into the fax")
+    func officeLink() throws {
+        let directory = TestPages.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let tools = RenderTools()
+        // a local "secret": a large black square the document links to. LibreOffice stores the
+        // link relative to the document, so the secret sits beside the scratch directory, where
+        // the link also resolves from the renderer's own working directory.
+        let secret = try FixtureMaker.image(["-size", "400x400", "xc:black"], name: "pagewire-secret-\(UUID().uuidString).png",
+                                            in: directory.deletingLastPathComponent())
+        defer { try? FileManager.default.removeItem(at: secret) }
+        let flat = directory.appendingPathComponent("link.fodt")
+        try """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" xmlns:xlink="http://www.w3.org/1999/xlink" xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0" office:version="1.2" office:mimetype="application/vnd.oasis.opendocument.text">
+        <office:body><office:text><text:p>Linked image follows.</text:p>
+        <text:p><draw:frame draw:name="img" text:anchor-type="paragraph" svg:width="10cm" svg:height="10cm"><draw:image xlink:href="file://\(secret.path)" xlink:type="simple" xlink:show="embed" xlink:actuate="onLoad"/></draw:frame></text:p>
+        </office:text></office:body></office:document>
+        """.write(to: flat, atomically: true, encoding: .utf8)
+        guard tools.hasOffice else {
+            #expect(Self.renderError(flat, fileName: "link.odt") == .toolMissing("LibreOffice"))
+            return
+        }
+        // LibreOffice keeps the link when it saves the ODT the attacker would send.
+        try FixtureMaker.run(tools.soffice, ["--headless", "--norestore", "-env:UserInstallation=file://\(directory.path)/profile",
+                                             "--convert-to", "odt", "--outdir", directory.path, flat.path])
+        let odt = directory.appendingPathComponent("link.odt")
+        let output = directory.appendingPathComponent("link.tif")
+        _ = try DocumentRenderer().render(odt, to: output)
+        let page = try #require(try FaxTIFF.readPages(output).first)
+        // the text is there, the 10 cm black square is not
+        #expect(page.blackPixels > 100)
+        #expect(page.blackPixels < 50_000, "the linked local file was rendered")
+    }
+
     @Test("Unknown binary data")
     func unknown() throws {
         let directory = TestPages.scratchDirectory()

@@ -184,6 +184,11 @@ public struct DocumentRenderer: Sendable {
 
     private func convertOffice(_ document: URL, in work: Workspace) throws(RenderError) -> URL {
         let profile = work.directory.appendingPathComponent(".office-profile")
+        // A fresh profile that refuses linked content (a document could otherwise pull a local
+        // file such as /etc/passwd or an image into the fax) and never runs macros.
+        let user = profile.appendingPathComponent("user")
+        try? FileManager.default.createDirectory(at: user, withIntermediateDirectories: true)
+        _ = try work.write(Data(Self.officeHardening.utf8), as: ".office-profile/user/registrymodifications.xcu")
         let arguments = ["--headless", "--norestore", "--nologo", "--nolockcheck", "--nodefault",
                          "-env:UserInstallation=\(profile.absoluteString)",
                          "--convert-to", "pdf", "--outdir", work.directory.path, document.lastPathComponent]
@@ -226,6 +231,16 @@ public struct DocumentRenderer: Sendable {
         "-limit", "area", "128MP", "-limit", "width", "32KP", "-limit", "height", "32KP",
         "-limit", "time", "60", "-limit", "thread", "1",
     ]
+
+    /// LibreOffice settings for untrusted documents.
+    static let officeHardening = """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+        <item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="BlockUntrustedRefererLinks" oor:op="fuse"><value>true</value></prop></item>
+        <item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="DisableMacrosExecution" oor:op="fuse"><value>true</value></prop></item>
+        <item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="MacroSecurityLevel" oor:op="fuse"><value>3</value></prop></item>
+        </oor:items>
+        """
 
     static let magickEnvironment = ["MAGICK_THREAD_LIMIT": "1", "OMP_NUM_THREADS": "1"]
 
