@@ -175,6 +175,29 @@ struct FaxSessionTests {
         #expect(sender.outcome?.resultCode == .negotiationFailed, "\(String(describing: sender.outcome?.completionCode))")
     }
 
+    @Test("A receiver that refuses the caller's identifier: blocked_number there, negotiation_failed for the caller", arguments: transports)
+    func refusedIdentifier(transport: FaxTransport) throws {
+        // setup
+        let directory = TestPages.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let sent = directory.appendingPathComponent("sent.tif")
+        try FaxTIFF.write([TestPages.page(number: 4, height: 200)], to: sent)
+        let sender = try FaxSession(configuration: .init(role: .send(document: sent), isCaller: true, localIdentifier: "+15550000666"),
+                                    transport: transport)
+        let receiver = try FaxSession(
+            configuration: .init(role: .receive(into: directory.appendingPathComponent("rx.tif")), isCaller: false,
+                                 acceptRemote: { $0 != "+15550000666" }),
+            transport: transport)
+        var loop = FaxLoopback(caller: sender, answerer: receiver)
+        // act
+        loop.run(maxSeconds: 300)
+        // check
+        #expect(receiver.outcome?.completionCode.description.lowercased().contains("ident") == true)
+        #expect(receiver.outcome?.resultCode == .blockedNumber)
+        #expect(sender.outcome?.resultCode == .negotiationFailed, "\(String(describing: sender.outcome?.completionCode))")
+        #expect(sender.outcome?.statistics.pages == 0)
+    }
+
     @Test("Voice or silence instead of a fax: not_a_fax_machine within the T.30 timeouts",
           arguments: [true, false], [true, false])
     func notAFaxMachine(voice: Bool, sending: Bool) throws {

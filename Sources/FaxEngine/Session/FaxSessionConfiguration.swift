@@ -29,6 +29,10 @@ public struct FaxSessionConfiguration: Sendable {
     public var maximumBitRate: Int
     /// The resolutions this side can receive (SpanDSP 0.0.6 cannot rescale pages it sends).
     public var resolutions: Set<FaxResolution>
+    /// Decides in phase B whether to go on with the far end, given its identifier (TSI or CSID);
+    /// returning false ends the call with DCN ("far end's ident is not acceptable"), e.g. for a
+    /// blocklist. Nil accepts everyone.
+    public var acceptRemote: (@Sendable (String) -> Bool)?
     /// With T.38, how long a receiving side waits without any packet from the far end before
     /// the call counts as dropped (SpanDSP's T.38 receiver can otherwise wait forever on a dead line).
     public var t38SilenceTimeout: Double
@@ -43,7 +47,8 @@ public struct FaxSessionConfiguration: Sendable {
         modems: FaxModems = .all,
         maximumBitRate: Int = 14_400,
         resolutions: Set<FaxResolution> = Set(FaxResolution.allCases),
-        t38SilenceTimeout: Double = 30
+        t38SilenceTimeout: Double = 30,
+        acceptRemote: (@Sendable (String) -> Bool)? = nil
     ) {
         self.role = role
         self.isCaller = isCaller
@@ -54,6 +59,7 @@ public struct FaxSessionConfiguration: Sendable {
         self.maximumBitRate = maximumBitRate
         self.resolutions = resolutions
         self.t38SilenceTimeout = t38SilenceTimeout
+        self.acceptRemote = acceptRemote
     }
 
     /// The modems actually offered once `maximumBitRate` is applied.

@@ -9,6 +9,8 @@ extension T30Session {
         if !heardFarEnd, [.negotiationFailed, .transmissionFailed, .exceededECMRetransmit, .generalError].contains(result) {
             result = .notAFaxMachine
         }
+        // We refused the far end on purpose (blocklist), not a failure of the line.
+        if refusedRemote { result = .blockedNumber }
         // "Completed" only when every page of the document went (gofaxip #34).
         if result == .ok, let expected = statistics.pagesInDocument, statistics.pages < expected {
             result = .transmissionFailed

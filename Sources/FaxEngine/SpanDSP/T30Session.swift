@@ -12,6 +12,8 @@ final class T30Session {
     var report: (FaxEvent) -> Void = { _ in }
     /// True once phase B completed.
     var negotiated = false
+    /// True when `acceptRemote` refused the far end in phase B.
+    var refusedRemote = false
     /// True once any T.30 frame arrived from the far end (a fax machine is there).
     var heardFarEnd = false
     /// Set once phase E fired.
@@ -44,8 +46,7 @@ final class T30Session {
         let context = Unmanaged.passUnretained(self).toOpaque()
         t30_set_phase_b_handler(state, { _, context, _ in
             guard let context else { return Int32(T30_ERR_OK) }
-            Unmanaged<T30Session>.fromOpaque(context).takeUnretainedValue().phaseB()
-            return Int32(T30_ERR_OK)
+            return Int32(Unmanaged<T30Session>.fromOpaque(context).takeUnretainedValue().phaseB())
         }, context)
         t30_set_phase_d_handler(state, { _, context, _ in
             guard let context else { return Int32(T30_ERR_OK) }
