@@ -1,6 +1,7 @@
 /// What a `FaxSession` reports while it runs, named after the T.30 phases.
 public enum FaxEvent: Sendable, Equatable {
-    /// Phase B ended: the two machines agreed on modem, speed, resolution and ECM.
+    /// Phase B: the far end's capabilities (DIS) or choice (DCS) arrived and were accepted;
+    /// statistics carry its identifier and the chosen bit rate and ECM mode.
     case negotiated(FaxTransferStatistics)
     /// Phase D: a page was transferred (statistics describe that page; `pages` counts it).
     case pageDone(FaxTransferStatistics)

@@ -26,7 +26,8 @@ public final class FaxSession {
     public let events: AsyncStream<FaxEvent>
     /// The phase E outcome once the call is over, else nil.
     public var outcome: FaxOutcome? { t30.outcome }
-    /// True once phase B completed (the machines agreed and trained).
+    /// True once phase B reached the point where SpanDSP reports it: the far end's DIS (when
+    /// sending) or DCS (when receiving) arrived and was accepted. Training may still follow.
     public var hasNegotiated: Bool { t30.negotiated }
     /// True once phase E happened.
     public var isFinished: Bool { t30.outcome != nil }

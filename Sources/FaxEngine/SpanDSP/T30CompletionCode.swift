@@ -29,7 +29,7 @@ public struct T30CompletionCode: RawRepresentable, Sendable, Hashable, CustomStr
     /// The platform result code for this completion.
     ///
     /// - Parameters:
-    ///   - negotiated: whether phase B completed before the call ended; a hang-up before it means
+    ///   - negotiated: whether phase B accepted the far end before the call ended; a hang-up before it means
     ///     no fax machine answered, a hang-up after it means the transfer broke off.
     ///   - ecm: whether ECM was in use; "disconnected after permitted retries" is then an ECM retransmit limit.
     ///   - sending: whether this side was sending (document errors are then the attachment's fault).

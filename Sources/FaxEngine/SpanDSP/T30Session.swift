@@ -10,7 +10,7 @@ final class T30Session {
     let configuration: FaxSessionConfiguration
     /// Called synchronously from inside SpanDSP for each phase.
     var report: (FaxEvent) -> Void = { _ in }
-    /// True once phase B completed.
+    /// True once phase B accepted the far end (its DIS or DCS arrived).
     var negotiated = false
     /// True when `acceptRemote` refused the far end in phase B.
     var refusedRemote = false
