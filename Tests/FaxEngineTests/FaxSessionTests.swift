@@ -11,7 +11,7 @@ struct FaxSessionTests {
         var bitRate: Int { switch self { case .v17: 14_400; case .v29: 9_600; case .v27ter: 4_800 } }
     }
 
-    static let transports: [FaxTransport] = [.audio, .t38(version: 0)]
+    static let transports: [FaxTransport] = [.audio, .t38(version: 0), .t38(version: 3)]
 
     /// Makes a sender/receiver pair over `transport` with a two-page document.
     static func pair(
