@@ -56,16 +56,7 @@ struct HostileDocumentTests {
     func zeroPages() throws {
         let directory = TestPages.scratchDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let body = ["<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [] /Count 0 >>"]
-        var pdf = "%PDF-1.4\n"
-        var offsets: [Int] = []
-        for (index, object) in body.enumerated() {
-            offsets.append(pdf.utf8.count)
-            pdf += "\(index + 1) 0 obj\n\(object)\nendobj\n"
-        }
-        let xref = pdf.utf8.count
-        pdf += "xref\n0 3\n0000000000 65535 f \n" + offsets.map { String(format: "%010d 00000 n \n", $0) }.joined()
-        pdf += "trailer\n<< /Size 3 /Root 1 0 R >>\nstartxref\n\(xref)\n%%EOF\n"
+        let pdf = FixtureMaker.pdfText(objects: ["<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [] /Count 0 >>"])
         let url = directory.appendingPathComponent("empty.pdf")
         try pdf.write(to: url, atomically: true, encoding: .utf8)
         let error = Self.renderError(url)
@@ -103,6 +94,30 @@ struct HostileDocumentTests {
         let size = try FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int ?? 0
         #expect(size < 100_000)
         #expect(Self.renderError(url) == .tooManyPixels(width: 12_000, height: 12_000))
+    }
+
+    @Test("PDF amplification bomb: ten levels of forms that each draw the next ten times")
+    func formBomb() throws {
+        let directory = TestPages.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // 3 KB of PDF that asks for 10^9 strokes: Ghostscript would run for hours.
+        var objects = [
+            "<< /Type /Catalog /Pages 2 0 R >>",
+            "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /XObject << /X0 5 0 R >> >> /Contents 4 0 R >>",
+            "<< /Length 6 >>\nstream\n/X0 Do\nendstream",
+        ]
+        for level in 0..<10 {
+            let body = level < 9 ? Array(repeating: "q /X Do Q", count: 10).joined(separator: " ") : "0 0 m 100 100 l S"
+            let resources = level < 9 ? "/Resources << /XObject << /X \(6 + level) 0 R >> >>" : ""
+            objects.append("<< /Type /XObject /Subtype /Form /BBox [0 0 612 792] \(resources) /Length \(body.utf8.count) >>\nstream\n\(body)\nendstream")
+        }
+        let url = directory.appendingPathComponent("forms.pdf")
+        try FixtureMaker.pdfText(objects: objects).write(to: url, atomically: true, encoding: .utf8)
+        // The CPU limit stops it (the wall-clock limit is only the backstop).
+        let options = RenderOptions(limits: SandboxLimits(memoryBytes: 1 << 30, cpuSeconds: 3, fileBytes: 64 << 20, wallSeconds: 120))
+        let error = Self.renderError(url, options: options)
+        guard case .resourceLimit = error else { Issue.record("expected a resource limit, got \(String(describing: error))"); return }
     }
 
     @Test("A 1 × 100000 image")

@@ -44,6 +44,20 @@ enum FixtureMaker {
         return url
     }
 
+    /// A hand-assembled PDF: the objects in order (object 1 is the catalog), with a correct xref table.
+    static func pdfText(objects: [String]) -> String {
+        var pdf = "%PDF-1.4\n"
+        var offsets: [Int] = []
+        for (index, object) in objects.enumerated() {
+            offsets.append(pdf.utf8.count)
+            pdf += "\(index + 1) 0 obj\n\(object)\nendobj\n"
+        }
+        let xref = pdf.utf8.count
+        pdf += "xref\n0 \(objects.count + 1)\n0000000000 65535 f \n" + offsets.map { String(format: "%010d 00000 n \n", $0) }.joined()
+        pdf += "trailer\n<< /Size \(objects.count + 1) /Root 1 0 R >>\nstartxref\n\(xref)\n%%EOF\n"
+        return pdf
+    }
+
     /// An image made by ImageMagick from a drawing recipe, e.g. `["-size", "800x600", "plasma:"]`.
     static func image(_ recipe: [String], name: String, in directory: URL) throws -> URL {
         let url = directory.appendingPathComponent(name)
