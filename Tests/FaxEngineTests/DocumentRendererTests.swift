@@ -225,6 +225,15 @@ struct DocumentRendererTests {
         }
         // the healthcare page carries the confidentiality notice: more ink than the plain one
         #expect((inked["healthcare"] ?? 0) > (inked["plain"] ?? 0) + 5_000)
+        // a whole fax: cover page first, counting itself and the attachment's pages
+        let attachment = try FixtureMaker.pdf(pages: 2, in: directory)
+        let fax = directory.appendingPathComponent("fax.tif")
+        let plain = try CoverPageTemplate.load(named: "plain", from: templates)
+        let whole = try CoverPageRenderer().renderFax(plain, fields: fields, attachments: [(attachment, nil)], to: fax)
+        #expect(whole.pages == 3)
+        let faxPages = try FaxTIFF.readPages(fax)
+        #expect(faxPages.count == 3)
+        #expect(faxPages[0][300, 200] && !faxPages[1][300, 200], "the cover page (with its logo) comes first")
         // tokens: date in the account's zone and format; empty tokens drop their line
         let template = try CoverPageTemplate.load(named: "plain", from: templates)
         let text = template.preview(with: fields)

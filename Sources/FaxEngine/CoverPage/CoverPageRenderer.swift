@@ -23,6 +23,30 @@ public struct CoverPageRenderer: Sendable {
         return try renderer.render(pdf, fileName: "cover.pdf", to: output)
     }
 
+    /// Renders a whole outbound fax: the attachments first (so the cover page can state the
+    /// real page count), then the cover page, joined cover first into one fax TIFF. The page
+    /// limit applies to the whole fax.
+    public func renderFax(
+        _ template: CoverPageTemplate, fields: CoverPageFields,
+        attachments: [(url: URL, fileName: String?)], to output: URL
+    ) throws(RenderError) -> RenderedDocument {
+        let work = try Workspace()
+        defer { work.remove() }
+        var parts: [URL] = []
+        var fields = fields
+        fields.pageCount = 1
+        if !attachments.isEmpty {
+            let body = work.directory.appendingPathComponent("attachments.tif")
+            let rendered = try renderer.render(attachments, to: body)
+            guard rendered.pages < renderer.options.maximumPages else { throw .tooManyPages(limit: renderer.options.maximumPages) }
+            fields.pageCount += rendered.pages
+            parts.append(body)
+        }
+        let cover = work.directory.appendingPathComponent("cover.tif")
+        _ = try render(template, fields: fields, to: cover)
+        return try renderer.join([cover] + parts, to: output)
+    }
+
     /// Logo → at most 600 × 200 pixels (about 2 × 0.7 in at 300 dpi), bilevel PBM.
     private func renderLogo(_ url: URL, in work: Workspace) throws(RenderError) -> TextDocument.Logo {
         let kind = DocumentKind.detect(url)
