@@ -14,6 +14,20 @@ import Foundation
 ///   `tick(samples:)` every 20 ms; it returns the IFP packets to send, with their UDPTL sequence
 ///   numbers and how many copies a redundancy-less sender should emit.
 ///
+/// A G.711 call leg, once per received RTP packet (20 ms):
+///
+///     let session = try FaxSession(configuration: .init(role: .send(document: tiff), isCaller: true,
+///                                                       localIdentifier: "+15551230001"),
+///                                  transport: .audio) { event in log(event) }
+///     session.audioIn(payload: rtp.payload, codec: .pcmu)          // or audioMissing(count: 160)
+///     send(session.audioOutPayload(count: 160, codec: .pcmu))
+///     if session.isFinished { hangUp(session.outcome!.resultCode) }
+///
+/// A T.38 leg, every 20 ms plus whenever a UDPTL packet arrives:
+///
+///     session.ifpIn(udptl.primaryIFP, sequence: udptl.sequence)
+///     for packet in session.tick(samples: 160) { udptl.send(packet.ifp, sequence: packet.sequence) }
+///
 /// Events arrive synchronously through `onEvent` (from inside the call that caused them) and
 /// through `events`. Phase E (`FaxEvent.callDone`) is the last; `outcome` is then set and the
 /// SIP layer should hang up. A session belongs to one task at a time (SpanDSP has no locks).
