@@ -119,6 +119,29 @@ struct FaxSessionTests {
         #expect(page.blackPixels == 0)
     }
 
+    @Test("Audio with lost packets filled in still delivers every page under ECM")
+    func packetLoss() throws {
+        // setup
+        let directory = TestPages.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (sender, receiver, sent, received) = try Self.pair(transport: .audio, ecm: true, directory: directory)
+        // act: a packet is lost now and then in each direction (about every 20 s)
+        var tick = 0
+        while !(sender.isFinished && receiver.isFinished), tick < 30_000 {
+            let fromSender = sender.audioOutPayload(codec: .pcmu)
+            let fromReceiver = receiver.audioOutPayload(codec: .pcmu)
+            if tick % 997 == 700 { receiver.audioMissing(count: 160) } else { receiver.audioIn(payload: fromSender, codec: .pcmu) }
+            if tick % 1009 == 800 { sender.audioMissing(count: 160) } else { sender.audioIn(payload: fromReceiver, codec: .pcmu) }
+            tick += 1
+        }
+        // check
+        #expect(sender.outcome?.resultCode == .ok, "\(String(describing: sender.outcome?.completionCode))")
+        #expect(try FaxTIFF.readPages(received) == FaxTIFF.readPages(sent))
+        // the losses fell inside the call and ECM repaired them by retransmission
+        #expect(tick > 2_000)
+        #expect((sender.outcome?.statistics.ecmRetries ?? 0) > 0)
+    }
+
     @Test("A line that dies mid-page ends transmission_failed on both sides", arguments: transports)
     func cutMidPage(transport: FaxTransport) throws {
         // setup: one long page so the cut lands inside it
