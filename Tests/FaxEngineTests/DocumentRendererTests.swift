@@ -33,6 +33,26 @@ struct DocumentRendererTests {
         }
     }
 
+    @Test("Rendered pages are faxed pixel for pixel", arguments: [FaxResolution.standard, .fine, .superfine])
+    func renderedPagesFax(resolution: FaxResolution) throws {
+        // setup
+        let directory = TestPages.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let pdf = try FixtureMaker.pdf(pages: 2, in: directory)
+        let document = directory.appendingPathComponent("fax.tif")
+        _ = try DocumentRenderer(options: RenderOptions(resolution: resolution)).render(pdf, to: document)
+        let received = directory.appendingPathComponent("received.tif")
+        let sender = try FaxSession(configuration: .init(role: .send(document: document), isCaller: true), transport: .t38())
+        let receiver = try FaxSession(configuration: .init(role: .receive(into: received), isCaller: false), transport: .t38())
+        var loop = FaxLoopback(caller: sender, answerer: receiver)
+        // act
+        loop.run()
+        // check
+        #expect(sender.outcome?.resultCode == .ok)
+        #expect(receiver.outcome?.statistics.pages == 2)
+        #expect(try FaxTIFF.readPages(received) == FaxTIFF.readPages(document))
+    }
+
     @Test("Images: TIFF (colour LZW, greyscale JPEG-in-TIFF, multi-page), PNG, JPEG, GIF")
     func images() throws {
         // setup
