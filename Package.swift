@@ -9,6 +9,7 @@ let package = Package(
         .executable(name: "pagewire-web", targets: ["Web"]),
         .executable(name: "pagewire-jobs", targets: ["Jobs"]),
         .executable(name: "pagewire-telephony", targets: ["Telephony"]),
+        .executable(name: "pagewire-engine-bench", targets: ["EngineBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
@@ -46,6 +47,8 @@ let package = Package(
             ],
             path: "Sources/FaxEngine"
         ),
+        // Drives FaxEngine for scripts/benchmarks/engine.sh; not shipped.
+        .executableTarget(name: "EngineBench", dependencies: ["FaxEngine"], path: "Sources/EngineBench"),
         .executableTarget(
             name: "Web",
             dependencies: [

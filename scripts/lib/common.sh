@@ -14,6 +14,7 @@ PW_PACKAGES=(
     libargon2-dev
     libspandsp-dev libtiff-dev libtiff-tools
     libmagickwand-dev imagemagick ghostscript
+    libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui
     libcurl4-openssl-dev
     procps psmisc util-linux
 )
