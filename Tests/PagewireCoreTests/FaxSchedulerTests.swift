@@ -121,7 +121,8 @@ struct FaxSchedulerTests {
             let f = try await Fixture.make(test)
             let ids = try await f.submit(["2065550100"]) + (try await f.submit(["206 555 0100"]))
             for id in ids { try await f.scheduler.renderingFinished(faxID: id, pages: 1) }
-            let t0 = Date()
+            // whole seconds: the lock's time comes back from a DATETIME(6) column, microseconds at most
+            let t0 = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
             guard case .proceed = try await f.scheduler.beginAttempt(faxID: ids[0], worker: "a", lineHold: 600, now: t0) else { Issue.record("first"); return }
             #expect(try await f.scheduler.beginAttempt(faxID: ids[1], worker: "b", now: t0) == .lineBusy(until: t0.addingTimeInterval(600)))
             try await f.scheduler.reportAttempt(faxID: ids[0], attempt: 1, report: AttemptReport(result: .ok, pagesSent: 1), now: t0)
