@@ -29,6 +29,9 @@ final class FaxCall: SIPDialogHandler, @unchecked Sendable {
     private var reported = false
     /// Set when we end the call for a reason of our own (cancel, timeout).
     private var forcedResult: ResultCode?
+    /// Send a session refresh this often once on T.38.
+    var sessionRefresh: TimeAmount?
+    private var sessionRefreshes = 0
 
     init(endpoint: TelephonyEndpoint, media: CallMedia, base: FaxSessionConfiguration, t38Policy: T38Policy,
          codecs: [SDPAudioCodec], logger: Logger, completion: @escaping (FaxCallReport) -> Void) {
@@ -82,6 +85,7 @@ final class FaxCall: SIPDialogHandler, @unchecked Sendable {
                 let session = try FaxSession(configuration: base, transport: .t38(version: min(parameters.version, t38Policy.parameters.version)))
                 media.startT38(parameters: parameters, address: address, port: port, session: session)
                 t38State = .negotiated
+                if let sessionRefresh { after(sessionRefresh) { [self] in refreshSession(every: sessionRefresh) } }
             }
             return true
         } catch {
@@ -112,6 +116,15 @@ final class FaxCall: SIPDialogHandler, @unchecked Sendable {
             }
             localSDP = offer
             begin(.t38(parameters, address: address, port: port))
+        }
+    }
+
+    /// A session-timer style re-INVITE with our current SDP, repeated while the call lasts.
+    private func refreshSession(every interval: TimeAmount) {
+        guard let dialog, !dialog.isTerminated, !reported, let localSDP else { return }
+        dialog.reinvite(offer: localSDP) { [self] response in
+            if let status = response?.status, (200..<300).contains(status) { sessionRefreshes += 1 }
+            after(interval) { [self] in refreshSession(every: interval) }
         }
     }
 
@@ -185,6 +198,7 @@ final class FaxCall: SIPDialogHandler, @unchecked Sendable {
         report.t38 = t38State
         report.callID = callID
         report.media = media.counters
+        report.sessionRefreshes = sessionRefreshes
         media.close()
         completion(report)
     }

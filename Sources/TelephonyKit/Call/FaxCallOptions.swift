@@ -98,11 +98,13 @@ public struct InboundFaxOptions: Sendable {
     public var maximumDuration: TimeAmount
     /// Hang up (BYE) after this much of the call, mid-fax: the simulator's "drop mid-page".
     public var dropAfter: TimeAmount?
+    /// Once on T.38, send a session-refresh re-INVITE (same SDP) this often, as session timers do.
+    public var sessionRefresh: TimeAmount?
 
     /// Creates options.
     public init(receiveInto: URL, localIdentifier: String, ecm: Bool = true, codecs: [SDPAudioCodec] = [.pcmu, .pcma],
                 t38: T38Policy = T38Policy(), ringTime: TimeAmount = .zero, maximumDuration: TimeAmount = .minutes(60),
-                dropAfter: TimeAmount? = nil) {
+                dropAfter: TimeAmount? = nil, sessionRefresh: TimeAmount? = nil) {
         self.receiveInto = receiveInto
         self.localIdentifier = localIdentifier
         self.ecm = ecm
@@ -111,5 +113,6 @@ public struct InboundFaxOptions: Sendable {
         self.ringTime = ringTime
         self.maximumDuration = maximumDuration
         self.dropAfter = dropAfter
+        self.sessionRefresh = sessionRefresh
     }
 }

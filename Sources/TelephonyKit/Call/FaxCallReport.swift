@@ -32,6 +32,8 @@ public struct FaxCallReport: Sendable {
     public var callID: String?
     /// Media counters of the call.
     public var media: CallMedia.Counters?
+    /// Session-refresh re-INVITEs we sent that the far end accepted.
+    public var sessionRefreshes = 0
 
     /// Creates a report.
     public init(resultCode: ResultCode, sipStatus: Int? = nil, completionCode: T30CompletionCode? = nil,

@@ -163,6 +163,7 @@ public final class TelephonyEndpoint: @unchecked Sendable {
         let call = FaxCall(endpoint: self, media: media, base: configuration, t38Policy: options.t38, codecs: options.codecs,
                            logger: logger, completion: completion)
         call.callID = invite.request.callID
+        call.sessionRefresh = options.sessionRefresh
         guard !invite.isFinished else {
             call.report(FaxCallReport(resultCode: .cancelled, sipStatus: 487))
             return

@@ -98,6 +98,9 @@ public final class CarrierSimulator: SIPUserAgentDelegate, @unchecked Sendable {
             options.t38 = .never
         case .faxT38Requesting:
             options.t38 = T38Policy(accept: true, request: true)
+        case .faxT38SessionRefresh:
+            options.t38 = T38Policy(accept: true, request: true)
+            options.sessionRefresh = .seconds(4)
         case .faxNoECM:
             options.ecm = false
         case .dropMidPage:

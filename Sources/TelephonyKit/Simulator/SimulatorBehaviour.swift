@@ -30,6 +30,8 @@ public enum SimulatorBehaviour: String, Sendable, CaseIterable {
     case addressIncomplete = "13"
     /// Does not exist anywhere: 604 (+1 555 0114).
     case doesNotExist = "14"
+    /// A T.38 gateway that asks for T.38 and then sends a session-timer re-INVITE every 4 seconds (+1 555 0115).
+    case faxT38SessionRefresh = "15"
 
     /// The behaviour of a dialled number, or nil outside `+1 555 01xx` (answered 404).
     public init?(number: String) {
