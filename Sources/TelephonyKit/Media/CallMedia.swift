@@ -20,8 +20,10 @@ public final class CallMedia: MediaTicking, @unchecked Sendable {
         public var rtpSent = 0
         /// RTP packets received from the peer.
         public var rtpReceived = 0
-        /// RTP packets missing at playout.
+        /// RTP packets that never arrived (a later one did).
         public var rtpLost = 0
+        /// Packet times when the next RTP packet had not arrived yet (filled in, played late).
+        public var rtpLate = 0
         /// UDPTL packets sent.
         public var udptlSent = 0
         /// UDPTL packets received from the peer.
@@ -158,7 +160,8 @@ public final class CallMedia: MediaTicking, @unchecked Sendable {
             case .packet(let payload):
                 session.audioIn(payload: payload.count == 160 ? payload : Array(payload.prefix(160)) + [UInt8](repeating: codec == .pcmu ? 0xFF : 0xD5, count: max(0, 160 - payload.count)), codec: codec)
             case .missing:
-                counters.rtpLost += 1
+                counters.rtpLost = jitter.lost
+                counters.rtpLate = jitter.underruns
                 session.audioMissing(count: 160)
             case .idle:
                 session.audioIn([Int16](repeating: 0, count: 160))

@@ -21,6 +21,7 @@ struct RTPJitterBuffer {
     private(set) var duplicates = 0
     private(set) var late = 0
     private(set) var lost = 0
+    private(set) var underruns = 0
 
     init(depth: Int = 2, capacity: Int = 16) {
         self.depth = depth
@@ -55,8 +56,17 @@ struct RTPJitterBuffer {
             next = first
         }
         let sequence = next!
+        if let payload = packets.removeValue(forKey: sequence) {
+            next = sequence &+ 1
+            return .packet(payload)
+        }
+        if packets.isEmpty {
+            // Underrun: the packet is late, not lost (nothing newer arrived). Fill in without
+            // consuming its slot, so the buffer grows by one packet time and the data still plays.
+            underruns += 1
+            return .missing
+        }
         next = sequence &+ 1
-        if let payload = packets.removeValue(forKey: sequence) { return .packet(payload) }
         lost += 1
         return .missing
     }
