@@ -108,6 +108,7 @@ let package = Package(
             name: "TelephonyKitTests",
             dependencies: [
                 "TelephonyKit", "SIP", "FaxEngine", "PagewireCore",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],

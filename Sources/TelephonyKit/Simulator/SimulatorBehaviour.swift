@@ -33,15 +33,13 @@ public enum SimulatorBehaviour: String, Sendable, CaseIterable {
     /// A T.38 gateway that asks for T.38 and then sends a session-timer re-INVITE every 4 seconds (+1 555 0115).
     case faxT38SessionRefresh = "15"
 
-    /// The behaviour of a dialled number, or nil outside `+1 555 01xx` (answered 404).
+    /// The behaviour of a dialled number ending in `555 01xx`, or nil (answered 404).
     public init?(number: String) {
         let digits = number.filter(\.isNumber)
         guard digits.count >= 7 else { return nil }
+        // Any area code: +1 555 0101 and +1 206 555 0101 both reach behaviour 01.
         let tail = digits.suffix(7)
         guard tail.hasPrefix("55501") else { return nil }
-        if digits.count > 7 {
-            guard digits.dropLast(7).allSatisfy({ $0 == "1" }) else { return nil }
-        }
         self.init(rawValue: String(tail.suffix(2)))
     }
 
