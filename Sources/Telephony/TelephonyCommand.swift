@@ -7,7 +7,7 @@ struct TelephonyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pagewire-telephony",
         abstract: "Pagewire telephony: the SIP user agent, RTP/G.711 and T.38 media, and the carrier simulator.",
-        subcommands: [Serve.self, Simulate.self],
+        subcommands: [Serve.self, Simulate.self, SimulatorTrunk.self],
         defaultSubcommand: Serve.self
     )
 
@@ -19,9 +19,14 @@ struct TelephonyCommand: AsyncParsableCommand {
             let env = ProcessEnvironment.start(component: "telephony", configFile: config)
             let database = Database(url: env.configuration.databaseURL, maxConnections: env.configuration.databasePoolSize, logger: env.logger)
             let registration = ProcessRegistration(database: database, role: "telephony", logger: env.logger)
+            let vault = try Vault.open(database: database, configuration: env.configuration)
             let endpoint = try await TelephonyService.start(configuration: env.configuration, logger: env.logger)
+            let worker = WorkQueueWorker(
+                queue: WorkQueue(database: database, owner: registration.processID),
+                handlers: [endpoint.sendHandler(database: database, vault: vault, configuration: env.configuration, worker: registration.processID)],
+                concurrency: env.configuration.telephonyMaxCalls, logger: env.logger)
             let group = ServiceGroup(
-                configuration: .init(services: [registration, endpoint] as [any Service], gracefulShutdownSignals: [.sigterm, .sigint], logger: env.logger)
+                configuration: .init(services: [registration, endpoint, worker] as [any Service], gracefulShutdownSignals: [.sigterm, .sigint], logger: env.logger)
             )
             try await group.run()
             await database.shutdown()
@@ -40,6 +45,25 @@ struct TelephonyCommand: AsyncParsableCommand {
                 configuration: .init(services: [simulator] as [any Service], gracefulShutdownSignals: [.sigterm, .sigint], logger: env.logger)
             )
             try await group.run()
+        }
+    }
+
+    struct SimulatorTrunk: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "simulator-trunk",
+            abstract: "Create a trunk toward the carrier simulator when no trunk exists yet (used by scripts/run).")
+        @Option(help: "Configuration file (default: config/pagewire.toml).") var config: String?
+
+        func run() async throws {
+            let env = ProcessEnvironment.start(component: "telephony", configFile: config)
+            let database = Database(url: env.configuration.databaseURL, maxConnections: 2, logger: env.logger)
+            let trunks = TrunkRepository(database: database)
+            if try await trunks.all().isEmpty {
+                let trunk = try await trunks.create(Trunk(name: "simulator", host: env.configuration.simulatorSIPHost,
+                                                          port: env.configuration.simulatorSIPPort))
+                env.logger.info("Created trunk 'simulator' toward \(trunk.host):\(trunk.port)")
+            }
+            await database.shutdown()
         }
     }
 }

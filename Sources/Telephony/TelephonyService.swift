@@ -21,6 +21,15 @@ struct TelephonyService: Service {
         return TelephonyService(endpoint: endpoint, logger: logger)
     }
 
+    /// The `fax.send` handler dialling through this endpoint.
+    func sendHandler(database: Database, vault: Vault, configuration: Configuration, worker: String) -> FaxSendHandler {
+        FaxSendHandler(
+            scheduler: FaxScheduler(database: database), trunks: TrunkRepository(database: database), documents: vault.documents,
+            endpoint: endpoint, worker: worker,
+            scratch: URL(fileURLWithPath: configuration.varDirectory).appendingPathComponent("telephony"),
+            noAnswerTimeout: .seconds(Int64(configuration.telephonyNoAnswerSeconds)), logger: logger)
+    }
+
     func run() async throws {
         try? await gracefulShutdown()
         await endpoint.close()

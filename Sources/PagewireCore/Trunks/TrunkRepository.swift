@@ -26,6 +26,11 @@ public struct TrunkRepository: Sendable {
         return stored
     }
 
+    /// Every trunk, active or not, by id (the operator's list).
+    public func all() async throws -> [Trunk] {
+        try await database.query("SELECT \(Trunk.columns) FROM trunks ORDER BY id").map(Trunk.init(row:))
+    }
+
     /// Makes `accountID` (a reseller, company or department) use `trunkID` at `priority` (lower first).
     public func assign(trunkID: Int64, toAccount accountID: Int64, priority: Int) async throws {
         try await database.execute(
