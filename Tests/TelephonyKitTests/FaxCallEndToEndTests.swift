@@ -178,3 +178,22 @@ struct FaxCallStressTests {
         await harness.shutdown()
     }
 }
+
+/// A person answers instead of a fax machine.
+@Suite("Voice answer")
+struct VoiceAnswerTests {
+    @Test("A voice answer ends the call as not_a_fax_machine (no fax tones ever heard) and hangs up")
+    func voice() async throws {
+        // setup
+        let harness = try await TelephonyHarness.start()
+        // act
+        let report = await harness.pagewire.sendFax(harness.request(to: SimulatorBehaviour.voice.number, document: try harness.document(pages: 1), t38: .never))
+        let record = await harness.simulator.nextRecord()
+        // check
+        #expect([ResultCode.notAFaxMachine, .voiceAnswer].contains(report.resultCode), "\(report)")
+        #expect(report.sipStatus == 200)
+        #expect(record.report.resultCode == .voiceAnswer)
+        #expect((report.media?.rtpReceived ?? 0) > 100)
+        await harness.shutdown()
+    }
+}

@@ -27,8 +27,8 @@ final class FaxCall: SIPDialogHandler, @unchecked Sendable {
     private var sdpVersion: UInt64 = 1
     private var timers: [Scheduled<Void>] = []
     private var reported = false
-    /// Set when we end the call for a reason of our own (cancel, timeout).
-    private var forcedResult: ResultCode?
+    /// Set when we end the call for a reason of our own (cancel, timeout, a voice answer).
+    var forcedResult: ResultCode?
     /// Send a session refresh this often once on T.38.
     var sessionRefresh: TimeAmount?
     private var sessionRefreshes = 0

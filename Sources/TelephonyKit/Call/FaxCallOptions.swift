@@ -100,6 +100,8 @@ public struct InboundFaxOptions: Sendable {
     public var dropAfter: TimeAmount?
     /// Once on T.38, send a session-refresh re-INVITE (same SDP) this often, as session timers do.
     public var sessionRefresh: TimeAmount?
+    /// Answer as a person (speech, no fax tones) and hang up after `maximumDuration`: the simulator's voice answer.
+    public var answerAsVoice = false
 
     /// Creates options.
     public init(receiveInto: URL, localIdentifier: String, ecm: Bool = true, codecs: [SDPAudioCodec] = [.pcmu, .pcma],

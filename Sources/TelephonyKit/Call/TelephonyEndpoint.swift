@@ -180,6 +180,12 @@ public final class TelephonyEndpoint: @unchecked Sendable {
         }
         call.sipStatus = 200
         call.dialog = dialog
+        if options.answerAsVoice, case .audio(let codec, let address, let port, _) = negotiated {
+            call.forcedResult = .voiceAnswer
+            media.startVoice(codec: codec, address: address, port: port)
+            call.after(options.maximumDuration) { call.end(as: .voiceAnswer) }
+            return
+        }
         if !call.begin(negotiated) {
             call.end(as: .generalError)
             return

@@ -1,4 +1,5 @@
 import FaxEngine
+import Foundation
 import Logging
 import NIOCore
 import SIP
@@ -12,6 +13,8 @@ public final class CallMedia: MediaTicking, @unchecked Sendable {
         case idle
         case audio(codec: G711Codec, payloadType: UInt8, peer: SocketAddress)
         case t38(peer: SocketAddress)
+        /// A person talking (the simulator's voice answer): speech-like audio out, input ignored.
+        case voice(codec: G711Codec, payloadType: UInt8, peer: SocketAddress)
     }
 
     /// Counters for one call (logged at the end, summed by benchmarks).
@@ -61,6 +64,7 @@ public final class CallMedia: MediaTicking, @unchecked Sendable {
     private var udptlWindow = UDPTLReceiveWindow()
     private var udptlHistory: UDPTLSendHistory
     private var finishedReported = false
+    private var voiceTicks = 0
     private var closed = false
 
     init(loop: any EventLoop, clock: MediaClock, logger: Logger, audio: (any Channel, MediaDatagramHandler),
@@ -123,6 +127,14 @@ public final class CallMedia: MediaTicking, @unchecked Sendable {
         clock.add(self)
     }
 
+    /// Plays speech-like audio to the peer instead of fax tones (no session).
+    func startVoice(codec: SDPAudioCodec, address: String, port: Int) {
+        loop.preconditionInEventLoop()
+        guard let peer = try? SocketAddress(ipAddress: address, port: port) else { return }
+        mode = .voice(codec: codec == .pcmu ? .pcmu : .pcma, payloadType: codec.payloadType, peer: peer)
+        clock.add(self)
+    }
+
     /// True while media runs over T.38.
     var isT38: Bool {
         if case .t38 = mode { return true }
@@ -151,9 +163,19 @@ public final class CallMedia: MediaTicking, @unchecked Sendable {
     // MARK: Ticks
 
     public func mediaTick() {
+        if case .voice(let codec, let payloadType, let peer) = mode {
+            let packet = RTPPacket(payloadType: payloadType, sequenceNumber: rtpSequence, timestamp: rtpTimestamp, ssrc: ssrc,
+                                   payload: codec.encode(Self.speech(tick: voiceTicks)))
+            voiceTicks += 1
+            rtpSequence &+= 1
+            rtpTimestamp &+= 160
+            write(packet.bytes, to: peer, on: audioChannel)
+            counters.rtpSent += 1
+            return
+        }
         guard let session else { return }
         switch mode {
-        case .idle:
+        case .idle, .voice:
             return
         case .audio(let codec, let payloadType, let peer):
             switch jitter.pop() {
@@ -192,6 +214,18 @@ public final class CallMedia: MediaTicking, @unchecked Sendable {
         guard !finishedReported, let outcome = session?.outcome else { return }
         finishedReported = true
         onFinished?(outcome)
+    }
+
+    /// 20 ms of a voice-like signal: a few harmonics of a gliding pitch in 200 ms syllables with pauses.
+    static func speech(tick: Int) -> [Int16] {
+        (0..<160).map { i in
+            let t = Double(tick * 160 + i) / 8_000
+            guard (tick / 10) % 3 != 2 else { return 0 }
+            let pitch = 140 + 40 * sin(2 * .pi * 0.7 * t)
+            var value = 0.0
+            for harmonic in 1...6 { value += sin(2 * .pi * pitch * Double(harmonic) * t) / Double(harmonic) }
+            return Int16(value * 4_000)
+        }
     }
 
     // MARK: Receiving

@@ -101,6 +101,10 @@ public final class CarrierSimulator: SIPUserAgentDelegate, @unchecked Sendable {
         case .faxT38SessionRefresh:
             options.t38 = T38Policy(accept: true, request: true)
             options.sessionRefresh = .seconds(4)
+        case .voice:
+            options.t38 = .never
+            options.answerAsVoice = true
+            options.maximumDuration = .seconds(20)
         case .faxNoECM:
             options.ecm = false
         case .dropMidPage:

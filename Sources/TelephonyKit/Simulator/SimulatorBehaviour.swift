@@ -22,6 +22,8 @@ public enum SimulatorBehaviour: String, Sendable, CaseIterable {
     case notFound = "08"
     /// Rings and never answers (+1 555 0109).
     case noAnswer = "09"
+    /// A person answers, talks, and hangs up after 20 seconds (+1 555 0110).
+    case voice = "10"
     /// Answers as a fax machine and hangs up about 12 seconds into the call, mid-page (+1 555 0111).
     case dropMidPage = "11"
     /// Temporarily unavailable: 480 (+1 555 0112).
