@@ -72,7 +72,7 @@ let package = Package(
         .executableTarget(
             name: "Telephony",
             dependencies: [
-                "PagewireCore", "FaxEngine",
+                "PagewireCore", "FaxEngine", "TelephonyKit", "SIP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -85,5 +85,34 @@ let package = Package(
 
         .testTarget(name: "PagewireCoreTests", dependencies: ["PagewireCore", .product(name: "Logging", package: "swift-log")], path: "Tests/PagewireCoreTests"),
         .testTarget(name: "FaxEngineTests", dependencies: ["FaxEngine", "PagewireCore"], path: "Tests/FaxEngineTests"),
+
+        // Telephony (issue 5): SIP/SDP/RTP/UDPTL protocol library, the user agent and call logic
+        // that pagewire-telephony and its simulator mode share, and their tests.
+        .target(
+            name: "SIP",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            path: "Sources/SIP"
+        ),
+        .target(
+            name: "TelephonyKit",
+            dependencies: [
+                "SIP", "FaxEngine", "PagewireCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Sources/TelephonyKit"
+        ),
+        .testTarget(name: "SIPTests", dependencies: ["SIP"], path: "Tests/SIPTests"),
+        .testTarget(
+            name: "TelephonyKitTests",
+            dependencies: [
+                "TelephonyKit", "SIP", "FaxEngine", "PagewireCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Tests/TelephonyKitTests"
+        ),
     ]
 )

@@ -30,6 +30,21 @@ public struct Configuration: Sendable {
     public var telephonySIPPort: Int
     public var telephonyRTPPortMin: Int
     public var telephonyRTPPortMax: Int
+    /// UDPTL redundancy depth: how many earlier IFPs each T.38 packet repeats (0 = none).
+    public var telephonyUDPTLRedundancy: Int
+    /// Seconds an outgoing call may ring before it counts as `no_answer`.
+    public var telephonyNoAnswerSeconds: Int
+    /// Outgoing fax calls one telephony process runs at once.
+    public var telephonyMaxCalls: Int
+
+    /// Carrier simulator (`pagewire-telephony simulate`): SIP address and port.
+    public var simulatorSIPHost: String
+    public var simulatorSIPPort: Int
+    /// Carrier simulator media port range.
+    public var simulatorRTPPortMin: Int
+    public var simulatorRTPPortMax: Int
+    /// Where the simulator keeps the faxes it received.
+    public var simulatorSpool: String
 
     /// Path of the platform transit key file (0600, outside the database).
     public var vaultTransitKeyFile: String
@@ -48,6 +63,14 @@ public struct Configuration: Sendable {
         Key("telephony.sip_port", default: "5060"),
         Key("telephony.rtp_port_min", default: "20000"),
         Key("telephony.rtp_port_max", default: "29999"),
+        Key("telephony.udptl_redundancy", default: "3"),
+        Key("telephony.no_answer_seconds", default: "55"),
+        Key("telephony.max_calls", default: "100"),
+        Key("simulator.sip_host", default: "127.0.0.1"),
+        Key("simulator.sip_port", default: "5080"),
+        Key("simulator.rtp_port_min", default: "30000"),
+        Key("simulator.rtp_port_max", default: "30999"),
+        Key("simulator.spool", default: "var/simulator"),
         Key("vault.transit_key_file", default: "var/keys/transit.key"),
     ]
 
@@ -135,6 +158,17 @@ public struct Configuration: Sendable {
         guard telephonyRTPPortMin < telephonyRTPPortMax else {
             throw .invalid("telephony.rtp_port_max", reason: "must be greater than telephony.rtp_port_min")
         }
+        telephonyUDPTLRedundancy = try reader.integer("telephony.udptl_redundancy", in: 0...8)
+        telephonyNoAnswerSeconds = try reader.integer("telephony.no_answer_seconds", in: 5...300)
+        telephonyMaxCalls = try reader.integer("telephony.max_calls", in: 1...5_000)
+        simulatorSIPHost = try reader.string("simulator.sip_host")
+        simulatorSIPPort = try reader.integer("simulator.sip_port", in: 0...65535)
+        simulatorRTPPortMin = try reader.integer("simulator.rtp_port_min", in: 1024...65534)
+        simulatorRTPPortMax = try reader.integer("simulator.rtp_port_max", in: 1025...65535)
+        guard simulatorRTPPortMin < simulatorRTPPortMax else {
+            throw .invalid("simulator.rtp_port_max", reason: "must be greater than simulator.rtp_port_min")
+        }
+        simulatorSpool = try reader.string("simulator.spool")
         vaultTransitKeyFile = try reader.string("vault.transit_key_file")
     }
 
