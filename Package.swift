@@ -111,7 +111,7 @@ let package = Package(
                            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")],
             path: "Sources/TelephonyBench"
         ),
-        .testTarget(name: "SIPTests", dependencies: ["SIP"], path: "Tests/SIPTests"),
+        .testTarget(name: "SIPTests", dependencies: ["SIP"], path: "Tests/SIPTests", exclude: ["Fixtures"]),
         .testTarget(
             name: "TelephonyKitTests",
             dependencies: [
