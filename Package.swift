@@ -10,6 +10,7 @@ let package = Package(
         .executable(name: "pagewire-jobs", targets: ["Jobs"]),
         .executable(name: "pagewire-telephony", targets: ["Telephony"]),
         .executable(name: "pagewire-engine-bench", targets: ["EngineBench"]),
+        .executable(name: "pagewire-telephony-bench", targets: ["TelephonyBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
@@ -103,7 +104,14 @@ let package = Package(
             ],
             path: "Sources/TelephonyKit"
         ),
-        .testTarget(name: "SIPTests", dependencies: ["SIP"], path: "Tests/SIPTests"),
+        // scripts/benchmarks/telephony.sh: simultaneous real-time fax calls to the simulator (release build).
+        .executableTarget(
+            name: "TelephonyBench",
+            dependencies: ["TelephonyKit", "FaxEngine", .product(name: "Logging", package: "swift-log"),
+                           .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")],
+            path: "Sources/TelephonyBench"
+        ),
+        .testTarget(name: "SIPTests", dependencies: ["SIP"], path: "Tests/SIPTests", exclude: ["Fixtures"]),
         .testTarget(
             name: "TelephonyKitTests",
             dependencies: [

@@ -62,6 +62,8 @@ public final class CarrierSimulator: SIPUserAgentDelegate, @unchecked Sendable {
     private func finish(_ record: Record) {
         records.lock()
         if waiters.isEmpty {
+            // Kept for whoever asks next (tests); a long-running simulator keeps only the latest.
+            if finished.count >= 1_000 { finished.removeFirst() }
             finished.append(record)
             records.unlock()
         } else {

@@ -114,8 +114,7 @@ public final class SIPOutgoingInvite: @unchecked Sendable {
             return
         }
         if (status == 401 || status == 407), !authenticated, let credentials,
-           let challengeText = response.headers[status == 401 ? "WWW-Authenticate" : "Proxy-Authenticate"],
-           let challenge = try? SIPDigestChallenge(parsing: challengeText) {
+           let challenge = SIPRegistration.challenge(in: response, status: status) {
             authenticated = true
             cseq += 1
             let value = challenge.authorization(username: credentials.username, password: credentials.password, method: .invite,

@@ -6,7 +6,7 @@ import NIOPosix
 import TelephonyKit
 
 /// A Pagewire endpoint and a carrier simulator on loopback, each on its own event loop, with
-/// media ports from this suite's range (41000–44999; each harness takes its own slice).
+/// media ports from this suite's range (41000–44799; each harness takes its own slice of 200).
 struct TelephonyHarness {
     let group: MultiThreadedEventLoopGroup
     let pagewire: TelephonyEndpoint
@@ -63,7 +63,7 @@ final class SliceCounter: @unchecked Sendable {
     func next() -> Int {
         lock.lock()
         defer { lock.unlock() }
-        defer { value = (value + 1) % 20 }
+        defer { value = (value + 1) % 19 }  // 41000–44799; 44900–44999 stay for fixed-port peers (Kamailio)
         return value
     }
 }
