@@ -85,5 +85,17 @@ let package = Package(
 
         .testTarget(name: "PagewireCoreTests", dependencies: ["PagewireCore", .product(name: "Logging", package: "swift-log")], path: "Tests/PagewireCoreTests"),
         .testTarget(name: "FaxEngineTests", dependencies: ["FaxEngine", "PagewireCore"], path: "Tests/FaxEngineTests"),
+
+        // REST API /v1 (issue 6): tests against the live HTTP server and a real MariaDB.
+        .testTarget(
+            name: "WebAPITests",
+            dependencies: [
+                "Web", "PagewireCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/WebAPITests"
+        ),
     ]
 )

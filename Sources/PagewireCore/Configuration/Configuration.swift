@@ -34,6 +34,9 @@ public struct Configuration: Sendable {
     /// Path of the platform transit key file (0600, outside the database).
     public var vaultTransitKeyFile: String
 
+    /// Largest request body `/v1` accepts (JSON or multipart with files), in bytes.
+    public var apiMaxBodyBytes: Int
+
     /// The keys a configuration may contain, with their defaults; `nil` means required.
     static let keys: [Key] = [
         Key("database.url", default: nil, secret: true),
@@ -49,6 +52,7 @@ public struct Configuration: Sendable {
         Key("telephony.rtp_port_min", default: "20000"),
         Key("telephony.rtp_port_max", default: "29999"),
         Key("vault.transit_key_file", default: "var/keys/transit.key"),
+        Key("api.max_body_bytes", default: "26214400"),
     ]
 
     struct Key: Sendable {
@@ -136,6 +140,7 @@ public struct Configuration: Sendable {
             throw .invalid("telephony.rtp_port_max", reason: "must be greater than telephony.rtp_port_min")
         }
         vaultTransitKeyFile = try reader.string("vault.transit_key_file")
+        apiMaxBodyBytes = try reader.integer("api.max_body_bytes", in: 1024...1_073_741_824)
     }
 
     /// One line per key with its value and where it came from; secrets are masked.
