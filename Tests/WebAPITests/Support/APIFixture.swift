@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import PagewireCore
+import Testing
 @testable import Web
 
 /// Two tenants on a real database and a live `/v1` server on a loopback port chosen by the
@@ -47,7 +48,13 @@ struct APIFixture: Sendable {
             var logger = Logger(label: "pagewire.test.web")
             logger.logLevel = .warning
             let app = try buildApplication(configuration: configuration, database: test.database, vault: vault, logger: logger)
-            return try await app.test(.live) { client in try await body(fixture, client) }
+            return try await app.test(.live) { client in
+                // Every response of every test is checked against the OpenAPI document.
+                let recording = RecordingClient(client)
+                let result = try await body(fixture, recording)
+                try OpenAPIConformance.check(recording.recorded, requireCoverage: false)
+                return result
+            }
         }
     }
 
