@@ -63,7 +63,7 @@ let package = Package(
         .executableTarget(
             name: "Jobs",
             dependencies: [
-                "PagewireCore",
+                "PagewireCore", "FaxEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

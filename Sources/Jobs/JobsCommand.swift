@@ -31,7 +31,7 @@ extension JobsCommand {
             let queue = WorkQueue(database: database, owner: registration.processID)
             try await JobHandlers.seedRecurringWork(queue)
             let worker = WorkQueueWorker(
-                queue: queue, handlers: JobHandlers.all(database: database, vault: vault, logger: env.logger),
+                queue: queue, handlers: JobHandlers.all(database: database, vault: vault, configuration: env.configuration, logger: env.logger),
                 logger: env.logger)
             let group = ServiceGroup(
                 configuration: .init(

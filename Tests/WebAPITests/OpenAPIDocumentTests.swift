@@ -42,6 +42,7 @@ struct OpenAPIDocumentTests {
             #expect(try await client.call(.get, "/v1/faxes/\(id)", token: f.bobToken).status == .notFound)
             #expect(try await client.call(.get, "/v1/faxes/\(id)/documents/0", token: f.aliceToken).status == .ok)
             #expect(try await client.call(.get, "/v1/faxes/\(id)/documents/7", token: f.aliceToken).status == .notFound)
+            #expect(try await client.call(.get, "/v1/faxes/\(id)/pages", token: f.aliceToken).status == .notFound)  // not rendered here
             // a fax with attempts and a final state, then cancel and resend
             let scheduler = FaxScheduler(database: f.database)
             try await scheduler.renderingFinished(faxID: id, pages: 1)

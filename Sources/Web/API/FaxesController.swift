@@ -26,6 +26,7 @@ struct FaxesController {
         group.post("faxes/{id}/cancel", use: cancel)
         group.post("faxes/{id}/resend", use: resend)
         group.get("faxes/{id}/documents/{index}", use: downloadOriginal)
+        group.get("faxes/{id}/pages", use: downloadPages)
     }
 
     // MARK: - Read
@@ -124,11 +125,26 @@ struct FaxesController {
         guard let document = detail.documents.first(where: { $0.role == "original" && $0.n == index }) else {
             throw Problem.notFound("the fax has no original document \(index)")
         }
+        return try await stream(document, of: detail, principal: principal, filename: "fax-\(id)-\(index)")
+    }
+
+    /// The rendered fax pages (one multi-page TIFF), once rendering has finished.
+    @Sendable func downloadPages(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        let id = try Self.id(context)
+        guard let detail = try await faxes.detail(id, scope: principal.scope) else { throw Problem.notFound("no such fax") }
+        guard let document = detail.documents.first(where: { $0.role == "rendered" }) else {
+            throw Problem.notFound("the fax has not been rendered (yet)")
+        }
+        return try await stream(document, of: detail, principal: principal, filename: "fax-\(id).tif")
+    }
+
+    private func stream(_ document: FaxDocumentRecord, of detail: FaxDetail, principal: APIPrincipal, filename: String) async throws -> Response {
         let content = try await documents.open(document.documentID, companyID: detail.fax.companyID, reader: .system(purpose: "api download by user \(principal.userID)"))
         var headers: HTTPFields = [:]
         headers[.contentType] = document.contentType
         headers[.contentLength] = String(content.byteCount)
-        headers[.contentDisposition] = "attachment; filename=\"fax-\(id)-\(index)\""
+        headers[.contentDisposition] = "attachment; filename=\"\(filename)\""
         return Response(status: .ok, headers: headers, body: .init(asyncSequence: content.map { ByteBuffer(bytes: $0) }))
     }
 
