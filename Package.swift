@@ -26,11 +26,12 @@ let package = Package(
         .systemLibrary(name: "CArgon2", path: "Sources/CArgon2", pkgConfig: "libargon2"),
         .systemLibrary(name: "CSpanDSP", path: "Sources/CSpanDSP", pkgConfig: "spandsp"),
         .systemLibrary(name: "CMagickWand", path: "Sources/CMagickWand", pkgConfig: "MagickWand"),
+        .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl"),
 
         .target(
             name: "PagewireCore",
             dependencies: [
-                "CMariaDB", "CArgon2",
+                "CMariaDB", "CArgon2", "CCurl",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -10,6 +10,9 @@ enum JobHandlers {
             FaxRenderHandler(
                 scheduler: FaxScheduler(database: database), documents: vault.documents,
                 coverPageDirectory: URL(fileURLWithPath: configuration.resourcesDirectory + "/Templates/coverpages"), logger: logger),
+            WebhookFanOutHandler(webhooks: WebhookRepository(database: database)),
+            WebhookDeliveryHandler(
+                webhooks: WebhookRepository(database: database), allowPrivateTargets: configuration.webhooksAllowPrivateTargets, logger: logger),
         ]
     }
 

@@ -60,6 +60,17 @@ struct OpenAPIDocumentTests {
             #expect(try await client.call(.post, "/v1/faxes/cancel", token: f.aliceToken, json: "{\"ids\":[\(id),\(other)]}").status == .ok)
             #expect(try await client.call(.post, "/v1/faxes/cancel", token: f.aliceToken, json: "{\"ids\":[]}").status == .unprocessableContent)
             #expect(try await client.call(.get, "/v1/no-such-thing", token: f.aliceToken).status == .notFound)
+            // webhooks
+            let hook = try await client.call(.post, "/v1/webhooks", token: f.adminAToken, json: #"{"url":"http://93.184.216.34/hook","events":["fax.delivered"]}"#)
+            #expect(hook.status == .created)
+            let hookID = try #require(hook.object["id"] as? Int)
+            #expect(try await client.call(.post, "/v1/webhooks", token: f.adminAToken, json: #"{"url":"http://127.0.0.1/hook","events":["fax.delivered"]}"#).status == .unprocessableContent)
+            #expect(try await client.call(.post, "/v1/webhooks", token: f.aliceToken, json: #"{"url":"http://93.184.216.34/","events":["fax.queued"]}"#).status == .forbidden)
+            #expect(try await client.call(.get, "/v1/webhooks", token: f.adminAToken).status == .ok)
+            #expect(try await client.call(.get, "/v1/webhooks/\(hookID)/deliveries", token: f.adminAToken).status == .ok)
+            #expect(try await client.call(.post, "/v1/webhook-deliveries/999999/redeliver", token: f.adminAToken).status == .notFound)
+            #expect(try await client.call(.delete, "/v1/webhooks/\(hookID)", token: f.bobToken).status == .notFound)
+            #expect(try await client.call(.delete, "/v1/webhooks/\(hookID)", token: f.adminAToken).status == .noContent)
             // every documented operation was called; every response above matches the document
             try OpenAPIConformance.check((client as! RecordingClient).recorded, requireCoverage: true)
         }

@@ -23,12 +23,7 @@ struct RenderingTests {
             // setup: the real pagewire-jobs, on the same database and transit key
             let temporary = NSTemporaryDirectory() + "pw-jobs-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
             defer { try? FileManager.default.removeItem(atPath: temporary) }
-            let jobs = try TestProcess.start("pagewire-jobs", ["serve"], environment: [
-                "PAGEWIRE_DATABASE_URL": f.test.url.urlString,
-                "PAGEWIRE_VAULT_TRANSIT_KEY_FILE": f.configuration.vaultTransitKeyFile,
-                "PAGEWIRE_PATHS_RESOURCES": f.configuration.resourcesDirectory,
-                "PAGEWIRE_PATHS_VAR": temporary,
-            ])
+            let jobs = try f.startJobs(directory: temporary)
             defer { jobs.kill(signal: SIGTERM) }
             // act: a text letter with a cover page; and a "PDF" that is not one
             let letter = Data("Dear Dr. Jones,\n\nplease find the results below.\n".utf8).base64EncodedString()

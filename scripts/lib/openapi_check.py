@@ -61,6 +61,10 @@ def main():
             response = spec["components"]["responses"][response["$ref"].split("/")[-1]]
         content = response.get("content", {})
         media = r["content_type"].split(";")[0].strip()
+        if not content:
+            if media or r["body"]:
+                problems.append(f"{where}: documented without a body, but answered {media!r}")
+            continue
         if media not in content and "*/*" not in content:
             problems.append(f"{where}: media type {media!r} is not documented (documented: {sorted(content)})")
             continue

@@ -36,6 +36,8 @@ public struct Configuration: Sendable {
 
     /// Largest request body `/v1` accepts (JSON or multipart with files), in bytes.
     public var apiMaxBodyBytes: Int
+    /// Whether webhooks may target loopback and private addresses (tests, closed networks).
+    public var webhooksAllowPrivateTargets: Bool
 
     /// The keys a configuration may contain, with their defaults; `nil` means required.
     static let keys: [Key] = [
@@ -53,6 +55,7 @@ public struct Configuration: Sendable {
         Key("telephony.rtp_port_max", default: "29999"),
         Key("vault.transit_key_file", default: "var/keys/transit.key"),
         Key("api.max_body_bytes", default: "26214400"),
+        Key("webhooks.allow_private_targets", default: "false"),
     ]
 
     struct Key: Sendable {
@@ -141,6 +144,13 @@ public struct Configuration: Sendable {
         }
         vaultTransitKeyFile = try reader.string("vault.transit_key_file")
         apiMaxBodyBytes = try reader.integer("api.max_body_bytes", in: 1024...1_073_741_824)
+        webhooksAllowPrivateTargets = try reader.read("webhooks.allow_private_targets") { text in
+            switch text.lowercased() {
+            case "true", "1", "yes": return true
+            case "false", "0", "no": return false
+            default: throw ReasonError("expected true or false")
+            }
+        }
     }
 
     /// One line per key with its value and where it came from; secrets are masked.

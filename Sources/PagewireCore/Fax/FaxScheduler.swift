@@ -187,6 +187,7 @@ public struct FaxScheduler: Sendable {
             let runAt = max(now, try row.optional("scheduled_at", as: Date.self) ?? now)
             try c.execute("UPDATE faxes SET state = 'queued', pages = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?", pages, runAt, now, faxID)
             try Self.event(c, faxID, now, "rendered", status: "ok", detail: "\(pages) page(s)")
+            try WebhookEvent.record(on: c, faxID: faxID, state: .queued, now: now)
             try WorkQueue.enqueue(on: c, kind: Self.sendKind, payload: "{\"fax_id\":\(faxID)}", runAt: runAt, dedupeKey: "fax.send.\(faxID).1")
         }
     }
@@ -319,6 +320,7 @@ public struct FaxScheduler: Sendable {
             state.rawValue, result.rawValue, now, now, faxID)
         try c.execute("DELETE FROM destination_locks WHERE fax_id = ?", faxID)
         try event(c, faxID, now, "completed", status: state.rawValue, detail: result.title)
+        try WebhookEvent.record(on: c, faxID: faxID, state: state, now: now)
     }
 
     private static func policy(_ c: DatabaseConnection, _ faxID: Int64) throws -> RetryPolicy {

@@ -9,6 +9,7 @@ struct APIController {
     let database: Database
     let vault: Vault
     let maxBodyBytes: Int
+    let allowPrivateWebhookTargets: Bool
     /// `Resources/OpenAPI/pagewire-v1.json`, read once; a missing file stops start-up.
     let openAPIDocument: ByteBuffer
 
@@ -23,6 +24,7 @@ struct APIController {
         self.database = database
         self.vault = vault
         self.maxBodyBytes = configuration.apiMaxBodyBytes
+        self.allowPrivateWebhookTargets = configuration.webhooksAllowPrivateTargets
         let path = configuration.resourcesDirectory + "/OpenAPI/pagewire-v1.json"
         guard let data = FileManager.default.contents(atPath: path) else { throw StartupError.missingOpenAPIDocument(path) }
         openAPIDocument = ByteBuffer(bytes: data)
@@ -41,6 +43,7 @@ struct APIController {
             return try APIJSON.response(Me(userId: p.userID, accountId: p.accountID, companyId: p.companyID, scopeAccountId: p.scope.rootID))
         }
         FaxesController(database: database, documents: vault.documents, maxBodyBytes: maxBodyBytes).addRoutes(to: api)
+        WebhooksController(database: database, allowPrivateTargets: allowPrivateWebhookTargets).addRoutes(to: api)
 
         // Requests under /v1 that match no route reach the router's not-found responder, which
         // runs the router's middleware: answer them with a problem document too.

@@ -22,14 +22,14 @@ struct APIFixture: Sendable {
     /// An administrator of company A (sits at the company node, granted there).
     let adminA: User
     let adminAToken: String
-    /// A user of company B: the other tenant.
+    /// The administrator of company B: the other tenant.
     let bob: User
     let bobToken: String
 
     var database: Database { test.database }
 
     static func with<T: Sendable>(
-        maxBodyBytes: Int = 256 * 1024,
+        maxBodyBytes: Int = 256 * 1024, allowPrivateWebhooks: Bool = false,
         _ body: @Sendable (APIFixture, any TestClientProtocol) async throws -> T
     ) async throws -> T {
         try await TestDatabase.with { test in
@@ -42,6 +42,7 @@ struct APIFixture: Sendable {
                 "PAGEWIRE_PATHS_RESOURCES": TestDatabase.repositoryRoot + "/Resources",
                 "PAGEWIRE_VAULT_TRANSIT_KEY_FILE": directory + "/keys/transit.key",
                 "PAGEWIRE_API_MAX_BODY_BYTES": String(maxBodyBytes),
+                "PAGEWIRE_WEBHOOKS_ALLOW_PRIVATE_TARGETS": String(allowPrivateWebhooks),
             ])
             let vault = Vault(database: test.database, transit: try TransitKeyring.loadOrCreate(path: configuration.vaultTransitKeyFile), kdfParameters: .testing)
             let fixture = try await make(test: test, vault: vault, configuration: configuration)
@@ -71,6 +72,7 @@ struct APIFixture: Sendable {
         try await users.grant(userID: adminA.id, accountID: companyA.id, rights: AdminRight.all, scope: platform.scope)
         let alice = try await users.create(accountID: departmentA.id, email: "alice@clinic-a.test", password: "alice-pw", scope: platform.scope)
         let bob = try await users.create(accountID: companyB.id, email: "bob@law-b.test", password: "bob-pw", scope: platform.scope)
+        try await users.grant(userID: bob.id, accountID: companyB.id, rights: AdminRight.all, scope: platform.scope)
         for (user, password, company) in [(adminA, "admin-a-pw", companyA), (bob, "bob-pw", companyB)] {
             try await vault.keyring.enroll(userID: user.id, password: password)
             _ = try await vault.keyring.createVault(companyID: company.id, firstAdminUserID: user.id, actor: .system("test"))
@@ -81,6 +83,17 @@ struct APIFixture: Sendable {
             alice: alice, aliceToken: try await tokens.create(userID: alice.id, name: "alice", scope: platform.scope).secret,
             adminA: adminA, adminAToken: try await tokens.create(userID: adminA.id, name: "admin", scope: platform.scope).secret,
             bob: bob, bobToken: try await tokens.create(userID: bob.id, name: "bob", scope: platform.scope).secret)
+    }
+
+    /// The real `pagewire-jobs serve` on this fixture's database and transit key.
+    func startJobs(directory: String) throws -> TestProcess {
+        try TestProcess.start("pagewire-jobs", ["serve"], environment: [
+            "PAGEWIRE_DATABASE_URL": test.url.urlString,
+            "PAGEWIRE_VAULT_TRANSIT_KEY_FILE": configuration.vaultTransitKeyFile,
+            "PAGEWIRE_PATHS_RESOURCES": configuration.resourcesDirectory,
+            "PAGEWIRE_PATHS_VAR": directory,
+            "PAGEWIRE_WEBHOOKS_ALLOW_PRIVATE_TARGETS": String(configuration.webhooksAllowPrivateTargets),
+        ])
     }
 
     func count(_ table: String) async throws -> Int {
