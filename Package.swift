@@ -27,11 +27,12 @@ let package = Package(
         .systemLibrary(name: "CArgon2", path: "Sources/CArgon2", pkgConfig: "libargon2"),
         .systemLibrary(name: "CSpanDSP", path: "Sources/CSpanDSP", pkgConfig: "spandsp"),
         .systemLibrary(name: "CMagickWand", path: "Sources/CMagickWand", pkgConfig: "MagickWand"),
+        .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl"),
 
         .target(
             name: "PagewireCore",
             dependencies: [
-                "CMariaDB", "CArgon2",
+                "CMariaDB", "CArgon2", "CCurl",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -64,7 +65,7 @@ let package = Package(
         .executableTarget(
             name: "Jobs",
             dependencies: [
-                "PagewireCore",
+                "PagewireCore", "FaxEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -121,6 +122,17 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "Tests/TelephonyKitTests"
+        ),
+        // REST API /v1 (issue 6): tests against the live HTTP server and a real MariaDB.
+        .testTarget(
+            name: "WebAPITests",
+            dependencies: [
+                "Web", "PagewireCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/WebAPITests"
         ),
     ]
 )

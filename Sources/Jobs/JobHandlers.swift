@@ -4,8 +4,16 @@ import PagewireCore
 
 /// The work kinds `pagewire-jobs` runs; each later issue adds its handlers here.
 enum JobHandlers {
-    static func all(database: Database, vault: Vault, logger: Logger) -> [any WorkHandler] {
-        [RetentionPurgeHandler(database: database, vault: vault, logger: logger)]
+    static func all(database: Database, vault: Vault, configuration: Configuration, logger: Logger) -> [any WorkHandler] {
+        [
+            RetentionPurgeHandler(database: database, vault: vault, logger: logger),
+            FaxRenderHandler(
+                scheduler: FaxScheduler(database: database), documents: vault.documents,
+                coverPageDirectory: URL(fileURLWithPath: configuration.resourcesDirectory + "/Templates/coverpages"), logger: logger),
+            WebhookFanOutHandler(webhooks: WebhookRepository(database: database)),
+            WebhookDeliveryHandler(
+                webhooks: WebhookRepository(database: database), allowPrivateTargets: configuration.webhooksAllowPrivateTargets, logger: logger),
+        ]
     }
 
     /// Seeds recurring work once per start; the dedupe key keeps one row per period across processes.

@@ -7,7 +7,7 @@ struct JobsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pagewire-jobs",
         abstract: "Pagewire background jobs: queue workers, mail, delivery, retention; and the bootstrap commands.",
-        subcommands: [Serve.self, Migrate.self, CreateOperator.self, ResetPassword.self, QueueProbe.self, BenchQueue.self],
+        subcommands: [Serve.self, Migrate.self, CreateOperator.self, ResetPassword.self, CreateAPIToken.self, RevokeAPIToken.self, QueueProbe.self, BenchQueue.self],
         defaultSubcommand: Serve.self
     )
 }
@@ -31,7 +31,7 @@ extension JobsCommand {
             let queue = WorkQueue(database: database, owner: registration.processID)
             try await JobHandlers.seedRecurringWork(queue)
             let worker = WorkQueueWorker(
-                queue: queue, handlers: JobHandlers.all(database: database, vault: vault, logger: env.logger),
+                queue: queue, handlers: JobHandlers.all(database: database, vault: vault, configuration: env.configuration, logger: env.logger),
                 logger: env.logger)
             let group = ServiceGroup(
                 configuration: .init(

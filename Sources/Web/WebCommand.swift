@@ -20,7 +20,8 @@ struct WebCommand: AsyncParsableCommand {
             let env = ProcessEnvironment.start(component: "web", configFile: config)
             let database = Database(url: env.configuration.databaseURL, maxConnections: env.configuration.databasePoolSize, logger: env.logger)
             let registration = ProcessRegistration(database: database, role: "web", logger: env.logger)
-            let app = buildApplication(configuration: env.configuration, logger: env.logger)
+            let vault = try Vault.open(database: database, configuration: env.configuration)
+            let app = try buildApplication(configuration: env.configuration, database: database, vault: vault, logger: env.logger)
             let group = ServiceGroup(
                 configuration: .init(services: [registration, app] as [any Service], gracefulShutdownSignals: [.sigterm, .sigint], logger: env.logger)
             )

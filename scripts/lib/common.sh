@@ -47,3 +47,18 @@ pw_build() {
     PW_BIN="$(cd "$PW_ROOT" && swift build -c "$conf" --show-bin-path)"
     export PW_BIN
 }
+
+# The Python tools tests call (scripts/lib/test-requirements.txt), in var/venv-test; reinstalled
+# only when the requirements change. Tests find it through PAGEWIRE_TEST_PYTHON.
+pw_test_venv() {
+    local venv="$PW_ROOT/var/venv-test"
+    local requirements="$PW_ROOT/scripts/lib/test-requirements.txt"
+    [ -x "$venv/bin/python" ] || python3 -m venv "$venv" || pw_die "cannot create $venv"
+    if ! cmp -s "$requirements" "$venv/.requirements"; then
+        pw_say "installing Python test tools into var/venv-test"
+        "$venv/bin/pip" install -q --disable-pip-version-check -r "$requirements" || pw_die "pip install failed"
+        cp "$requirements" "$venv/.requirements"
+    fi
+    PAGEWIRE_TEST_PYTHON="$venv/bin/python"
+    export PAGEWIRE_TEST_PYTHON
+}

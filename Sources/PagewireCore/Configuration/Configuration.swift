@@ -49,6 +49,11 @@ public struct Configuration: Sendable {
     /// Path of the platform transit key file (0600, outside the database).
     public var vaultTransitKeyFile: String
 
+    /// Largest request body `/v1` accepts (JSON or multipart with files), in bytes.
+    public var apiMaxBodyBytes: Int
+    /// Whether webhooks may target loopback and private addresses (tests, closed networks).
+    public var webhooksAllowPrivateTargets: Bool
+
     /// The keys a configuration may contain, with their defaults; `nil` means required.
     static let keys: [Key] = [
         Key("database.url", default: nil, secret: true),
@@ -72,6 +77,8 @@ public struct Configuration: Sendable {
         Key("simulator.rtp_port_max", default: "30999"),
         Key("simulator.spool", default: "var/simulator"),
         Key("vault.transit_key_file", default: "var/keys/transit.key"),
+        Key("api.max_body_bytes", default: "26214400"),
+        Key("webhooks.allow_private_targets", default: "false"),
     ]
 
     struct Key: Sendable {
@@ -170,6 +177,14 @@ public struct Configuration: Sendable {
         }
         simulatorSpool = try reader.string("simulator.spool")
         vaultTransitKeyFile = try reader.string("vault.transit_key_file")
+        apiMaxBodyBytes = try reader.integer("api.max_body_bytes", in: 1024...1_073_741_824)
+        webhooksAllowPrivateTargets = try reader.read("webhooks.allow_private_targets") { text in
+            switch text.lowercased() {
+            case "true", "1", "yes": return true
+            case "false", "0", "no": return false
+            default: throw ReasonError("expected true or false")
+            }
+        }
     }
 
     /// One line per key with its value and where it came from; secrets are masked.

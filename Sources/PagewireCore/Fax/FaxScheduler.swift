@@ -9,6 +9,8 @@ public struct OutboundSubmission: Sendable {
     public var documentIDs: [Int64]
     /// A cover page was asked for (and may stand alone where the behaviour allows it).
     public var coverPage: Bool
+    /// The cover page's template and fields, stored with each fax for rendering.
+    public var cover: CoverPageRequest?
     public var retryOverride: RetryPolicy?
     public var scheduledAt: Date?
     /// With the same key and the same request, a second submission returns the first one's faxes.
@@ -17,12 +19,14 @@ public struct OutboundSubmission: Sendable {
     public var requestHash: String
 
     public init(recipients: [String], callerID: String? = nil, quality: FaxQuality = .fine, documentIDs: [Int64], coverPage: Bool = false,
-                retryOverride: RetryPolicy? = nil, scheduledAt: Date? = nil, idempotencyKey: String? = nil, requestHash: String = "") {
+                retryOverride: RetryPolicy? = nil, scheduledAt: Date? = nil, idempotencyKey: String? = nil, requestHash: String = "",
+                cover: CoverPageRequest? = nil) {
         self.recipients = recipients
+        self.cover = cover
         self.callerID = callerID
         self.quality = quality
         self.documentIDs = documentIDs
-        self.coverPage = coverPage
+        self.coverPage = coverPage || cover != nil
         self.retryOverride = retryOverride
         self.scheduledAt = scheduledAt
         self.idempotencyKey = idempotencyKey
@@ -162,6 +166,11 @@ public struct FaxScheduler: Sendable {
                 for (n, documentID) in submission.documentIDs.enumerated() {
                     try c.execute("INSERT INTO fax_documents (fax_id, n, document_id, role) VALUES (?, ?, ?, 'original')", id, n, documentID)
                 }
+                if let cover = submission.cover {
+                    try c.execute(
+                        "INSERT INTO fax_cover_pages (fax_id, template, subject, message, recipient_name) VALUES (?, ?, ?, ?, ?)",
+                        id, cover.template, cover.subject, cover.message, cover.recipientName)
+                }
                 try Self.event(c, id, now, "submitted", status: "accepted")
                 try WorkQueue.enqueue(on: c, kind: Self.renderKind, payload: "{\"fax_id\":\(id)}", runAt: now, dedupeKey: "fax.render.\(id)")
                 ids.append(id)
@@ -178,6 +187,7 @@ public struct FaxScheduler: Sendable {
             let runAt = max(now, try row.optional("scheduled_at", as: Date.self) ?? now)
             try c.execute("UPDATE faxes SET state = 'queued', pages = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?", pages, runAt, now, faxID)
             try Self.event(c, faxID, now, "rendered", status: "ok", detail: "\(pages) page(s)")
+            try WebhookEvent.record(on: c, faxID: faxID, state: .queued, now: now)
             try WorkQueue.enqueue(on: c, kind: Self.sendKind, payload: "{\"fax_id\":\(faxID)}", runAt: runAt, dedupeKey: "fax.send.\(faxID).1")
         }
     }
@@ -310,6 +320,7 @@ public struct FaxScheduler: Sendable {
             state.rawValue, result.rawValue, now, now, faxID)
         try c.execute("DELETE FROM destination_locks WHERE fax_id = ?", faxID)
         try event(c, faxID, now, "completed", status: state.rawValue, detail: result.title)
+        try WebhookEvent.record(on: c, faxID: faxID, state: state, now: now)
     }
 
     private static func policy(_ c: DatabaseConnection, _ faxID: Int64) throws -> RetryPolicy {

@@ -1,0 +1,59 @@
+import Foundation
+import Hummingbird
+import Logging
+import PagewireCore
+
+/// The REST API `/v1`: problem documents for every error (unknown routes included), the public
+/// OpenAPI document, bearer-token authentication, then the resource controllers.
+struct APIController {
+    let database: Database
+    let vault: Vault
+    let maxBodyBytes: Int
+    let allowPrivateWebhookTargets: Bool
+    /// `Resources/OpenAPI/pagewire-v1.json`, read once; a missing file stops start-up.
+    let openAPIDocument: ByteBuffer
+
+    enum StartupError: Error, CustomStringConvertible {
+        case missingOpenAPIDocument(String)
+        var description: String {
+            switch self { case .missingOpenAPIDocument(let path): "the OpenAPI document \(path) cannot be read" }
+        }
+    }
+
+    init(configuration: Configuration, database: Database, vault: Vault) throws {
+        self.database = database
+        self.vault = vault
+        self.maxBodyBytes = configuration.apiMaxBodyBytes
+        self.allowPrivateWebhookTargets = configuration.webhooksAllowPrivateTargets
+        let path = configuration.resourcesDirectory + "/OpenAPI/pagewire-v1.json"
+        guard let data = FileManager.default.contents(atPath: path) else { throw StartupError.missingOpenAPIDocument(path) }
+        openAPIDocument = ByteBuffer(bytes: data)
+    }
+
+    func addRoutes(to router: Router<APIRequestContext.Source>) {
+        let api = router.group("v1", context: APIRequestContext.self)
+        api.add(middleware: APIErrorMiddleware())
+        let document = openAPIDocument
+        api.get("openapi.json") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: document))
+        }
+        api.add(middleware: BearerAuthenticationMiddleware(tokens: APITokenRepository(database: database)))
+        api.get("me") { _, context -> Response in
+            let p = try context.requirePrincipal()
+            return try APIJSON.response(Me(userId: p.userID, accountId: p.accountID, companyId: p.companyID, scopeAccountId: p.scope.rootID))
+        }
+        FaxesController(database: database, documents: vault.documents, maxBodyBytes: maxBodyBytes).addRoutes(to: api)
+        WebhooksController(database: database, allowPrivateTargets: allowPrivateWebhookTargets).addRoutes(to: api)
+
+        // Requests under /v1 that match no route reach the router's not-found responder, which
+        // runs the router's middleware: answer them with a problem document too.
+        router.add(middleware: APINotFoundMiddleware())
+    }
+
+    struct Me: Encodable {
+        var userId: Int64
+        var accountId: Int64
+        var companyId: Int64?
+        var scopeAccountId: Int64
+    }
+}
