@@ -10,6 +10,7 @@ struct Portal: Sendable {
     let brands: BrandCache
     let sessions: SessionRepository
     let signIn: SignInService
+    let vault: Vault
     let stylesheet: ByteBuffer
 
     /// Loads templates and static files once; a missing or broken one stops start-up.
@@ -21,6 +22,7 @@ struct Portal: Sendable {
             brands: BrandCache(repository: BrandRepository(database: database)),
             sessions: SessionRepository(database: database),
             signIn: SignInService(database: database),
+            vault: try Vault.open(database: database, configuration: configuration),
             stylesheet: ByteBuffer(string: css))
     }
 
@@ -53,6 +55,7 @@ struct Portal: Sendable {
         DashboardController(database: database, renderer: renderer).addRoutes(to: router)
         FaxController(database: database, renderer: renderer).addRoutes(to: router)
         ContactsController(database: database, renderer: renderer).addRoutes(to: router)
+        SendFaxController(database: database, renderer: renderer, vault: vault).addRoutes(to: router)
     }
 
     /// The brand's colours as CSS custom properties (validated again: they go into a stylesheet).

@@ -26,9 +26,12 @@ struct PortalHarness {
         try await TestDatabase.with { test in
             var logger = Logger(label: "pagewire.test.portal")
             logger.logLevel = .warning
+            let keyDirectory = NSTemporaryDirectory() + "pw-portal-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+            defer { try? FileManager.default.removeItem(atPath: keyDirectory) }
             let configuration = try Configuration(fileValues: [:], environment: [
                 "PAGEWIRE_DATABASE_URL": test.url.urlString,
                 "PAGEWIRE_PATHS_RESOURCES": TestDatabase.repositoryRoot + "/Resources",
+                "PAGEWIRE_VAULT_TRANSIT_KEY_FILE": keyDirectory + "/transit.key",
             ])
             let listening = try ListeningSocket.bind(host: "127.0.0.1", port: 0)
             let server = try await buildWorkerServer(
@@ -42,6 +45,12 @@ struct PortalHarness {
             let companyB = try await accounts.create(kind: .company, name: "Firm B", parentID: platform.id, scope: platform.scope)
             let userA = try await users.create(accountID: companyA.id, email: "alice@clinic-a.example", displayName: "Alice A", password: password, scope: platform.scope)
             let userB = try await users.create(accountID: companyB.id, email: "bob@firm-b.example", displayName: "Bob B", password: password, scope: platform.scope)
+            // Company A has a document vault (Alice holds its key); company B has none yet.
+            let vault = try Vault.open(database: test.database, configuration: configuration)
+            let keyring = CompanyKeyring(database: test.database, kdfParameters: .testing)
+            try await keyring.enroll(userID: userA.id, password: password)
+            _ = try await keyring.createVault(companyID: companyA.id, firstAdminUserID: userA.id, actor: .system("test"))
+            _ = vault
             let harness = PortalHarness(
                 test: test, port: listening.port, platform: platform, reseller: reseller, companyA: companyA, companyB: companyB,
                 userA: userA, userB: userB, users: users)
