@@ -17,6 +17,7 @@ PW_PACKAGES=(
     libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui
     libcurl4-openssl-dev
     procps psmisc util-linux
+    chromium chromium-driver
 )
 
 # Installs whatever of the named (or default) packages is missing; silent when all are present.
@@ -45,4 +46,17 @@ pw_build() {
     (cd "$PW_ROOT" && swift build -c "$conf" "$@") || pw_die "build failed"
     PW_BIN="$(cd "$PW_ROOT" && swift build -c "$conf" --show-bin-path)"
     export PW_BIN
+}
+
+# The Python venv the portal's browser tests drive headless Chromium from (Selenium), under
+# var/; created once. Exports PAGEWIRE_TEST_BROWSER_PYTHON.
+pw_browser_venv() {
+    local venv="$PW_ROOT/var/venv-browser"
+    if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import selenium" 2>/dev/null; then
+        pw_say "preparing the browser-test venv (selenium)"
+        python3 -m venv "$venv" || pw_die "python3 -m venv failed"
+        "$venv/bin/pip" install -q "selenium>=4.20,<5" || pw_die "pip install selenium failed"
+    fi
+    PAGEWIRE_TEST_BROWSER_PYTHON="$venv/bin/python"
+    export PAGEWIRE_TEST_BROWSER_PYTHON
 }
