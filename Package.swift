@@ -98,7 +98,8 @@ let package = Package(
         .testTarget(
             name: "PortalTests",
             dependencies: ["Web", "PagewireCore", .product(name: "Logging", package: "swift-log")],
-            path: "Tests/PortalTests"
+            path: "Tests/PortalTests",
+            exclude: ["Browser"]
         ),
         // --- end portal ---
 

@@ -8,7 +8,7 @@ struct WebCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pagewire-web",
         abstract: "Pagewire web: the portal and the REST API.",
-        subcommands: [Serve.self, Worker.self],
+        subcommands: [Serve.self, Worker.self, BenchSeed.self],
         defaultSubcommand: Serve.self
     )
 

@@ -69,8 +69,15 @@ public struct FaxHistory: Sendable {
     /// Faxes matching `filter`, newest first, older than `cursor` (a fax id) when given.
     /// Keyset paging on the primary key: the cost of a page does not grow with its depth.
     public func list(_ filter: Filter, viewer: Viewer, before cursor: Int64? = nil, limit: Int = 50) async throws -> Page {
-        var sql = "SELECT \(Self.summaryColumns) FROM faxes f JOIN accounts a ON a.id = f.account_id WHERE a.path LIKE ? AND f.direction = ?"
-        var binds: [any SQLEncodable] = [viewer.scope.pathPattern, filter.direction]
+        // The subtree's account ids first (a handful), so the fax query can walk an
+        // (account_id, direction, id) or (user_id, direction, id) index and stop after one page.
+        let accountIDs = try await database.query("SELECT id FROM accounts WHERE path LIKE ?", viewer.scope.pathPattern)
+            .map { try $0.get("id", as: Int64.self) }
+        guard !accountIDs.isEmpty else { return Page(faxes: [], nextCursor: nil) }
+        var sql = "SELECT \(Self.summaryColumns) FROM faxes f WHERE f.account_id IN ("
+            + Array(repeating: "?", count: accountIDs.count).joined(separator: ", ") + ") AND f.direction = ?"
+        var binds: [any SQLEncodable] = accountIDs.map { $0 as any SQLEncodable }
+        binds.append(filter.direction)
         if let user = viewer.userID { sql += " AND f.user_id = ?"; binds.append(user) }
         if let cursor { sql += " AND f.id < ?"; binds.append(cursor) }
         if let from = filter.from { sql += " AND f.created_at >= ?"; binds.append(from) }
