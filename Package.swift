@@ -20,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        // portal: HTTPField for headers such as Set-Cookie (already in the graph through Hummingbird)
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
         // C libraries from Debian packages: one module map each, imported privately by one wrapper.
@@ -59,6 +61,13 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                // portal: prefork supervisor and worker accept loop
+                "CProcessShim",
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             path: "Sources/Web"
         ),
@@ -84,6 +93,17 @@ let package = Package(
         ),
         // scripts/benchmarks/vault.sh: document vault throughput against plain chunk writes (release build).
         .executableTarget(name: "VaultBench", dependencies: ["PagewireCore"], path: "Sources/VaultBench"),
+
+        // --- portal (issue 7): prefork shim and portal tests ---
+        // prctl(PR_SET_PDEATHSIG) for web workers; prctl is variadic, so it needs C.
+        .target(name: "CProcessShim", path: "Sources/CProcessShim"),
+        .testTarget(
+            name: "PortalTests",
+            dependencies: ["Web", "PagewireCore", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/PortalTests",
+            exclude: ["Browser"]
+        ),
+        // --- end portal ---
 
         .testTarget(name: "PagewireCoreTests", dependencies: ["PagewireCore", .product(name: "Logging", package: "swift-log")], path: "Tests/PagewireCoreTests"),
         .testTarget(name: "FaxEngineTests", dependencies: ["FaxEngine", "PagewireCore"], path: "Tests/FaxEngineTests"),

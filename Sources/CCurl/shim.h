@@ -1,8 +1,5 @@
 #ifndef PAGEWIRE_CCURL_SHIM_H
 #define PAGEWIRE_CCURL_SHIM_H
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE 1
-#endif
 #include <curl/curl.h>
 
 /* curl_easy_setopt and curl_easy_getinfo are variadic: Swift calls these typed forms instead. */

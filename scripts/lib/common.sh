@@ -18,6 +18,7 @@ PW_PACKAGES=(
     libcurl4-openssl-dev
     procps psmisc util-linux
     kamailio
+    chromium chromium-driver
 )
 
 # Installs whatever of the named (or default) packages is missing; silent when all are present.
@@ -48,8 +49,9 @@ pw_build() {
     export PW_BIN
 }
 
-# The Python tools tests call (scripts/lib/test-requirements.txt), in var/venv-test; reinstalled
-# only when the requirements change. Tests find it through PAGEWIRE_TEST_PYTHON.
+# The Python tools tests call (scripts/lib/test-requirements.txt: the OpenAPI validator, Selenium
+# for the browser tests, ...), in var/venv-test; reinstalled only when the requirements change.
+# Tests find it through PAGEWIRE_TEST_PYTHON (and PAGEWIRE_TEST_BROWSER_PYTHON, the same venv).
 pw_test_venv() {
     local venv="$PW_ROOT/var/venv-test"
     local requirements="$PW_ROOT/scripts/lib/test-requirements.txt"
@@ -60,5 +62,6 @@ pw_test_venv() {
         cp "$requirements" "$venv/.requirements"
     fi
     PAGEWIRE_TEST_PYTHON="$venv/bin/python"
-    export PAGEWIRE_TEST_PYTHON
+    PAGEWIRE_TEST_BROWSER_PYTHON="$venv/bin/python"
+    export PAGEWIRE_TEST_PYTHON PAGEWIRE_TEST_BROWSER_PYTHON
 }

@@ -7,7 +7,7 @@ import PagewireCore
 /// Built from the application router's context by `router.group("v1", context:)`; when the
 /// application's context type changes, `Source` follows it.
 struct APIRequestContext: RequestContext {
-    typealias Source = BasicRequestContext
+    typealias Source = PortalRequestContext
 
     var coreContext: CoreRequestContextStorage
     /// Set by `BearerAuthenticationMiddleware`; nil only on the public routes.

@@ -48,7 +48,7 @@ struct APIFixture: Sendable {
             let fixture = try await make(test: test, vault: vault, configuration: configuration)
             var logger = Logger(label: "pagewire.test.web")
             logger.logLevel = .warning
-            let app = try buildApplication(configuration: configuration, database: test.database, vault: vault, logger: logger)
+            let app = try await buildApplication(configuration: configuration, database: test.database, vault: vault, logger: logger)
             return try await app.test(.live) { client in
                 // Every response of every test is checked against the OpenAPI document.
                 let recording = RecordingClient(client)

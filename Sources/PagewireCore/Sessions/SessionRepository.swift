@@ -1,0 +1,79 @@
+import Foundation
+
+/// Server-side portal sessions: rows keyed by the hash of the cookie token, shared by every
+/// worker process. A session ends when idle longer than its timeout, at sign-out, or when the
+/// user signs out everywhere.
+public struct SessionRepository: Sendable {
+    public let database: Database
+    /// A session's `last_seen_at` is written at most this often, not on every request.
+    public static let touchInterval: TimeInterval = 60
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    /// Creates a session for `userID`; returns the cookie token (never stored) and the session.
+    public func create(userID: Int64, idleTimeoutSeconds: Int, remoteAddress: String?, userAgent: String?) async throws -> (token: String, session: PortalSession) {
+        let token = SessionToken.make()
+        let csrf = SessionToken.make()
+        let now = Date()
+        try await database.execute(
+            """
+            INSERT INTO portal_sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, idle_timeout_seconds, remote_address, user_agent)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            SessionToken.hash(token), userID, csrf, now, now, idleTimeoutSeconds,
+            remoteAddress.map { String($0.prefix(45)) }, userAgent.map { String($0.prefix(255)) })
+        guard let session = try await find(token: token) else { throw AccountError.notFound }
+        return (token, session)
+    }
+
+    /// The live session for a cookie token, or nil when unknown, idle too long, or the user is
+    /// no longer active. Refreshes the idle clock.
+    public func find(token: String, now: Date = Date()) async throws -> PortalSession? {
+        guard token.count == 43 else { return nil }
+        let hash = SessionToken.hash(token)
+        return try await database.withConnection { c in
+            guard let row = try c.query(
+                """
+                SELECT s.csrf_token, s.last_seen_at, s.idle_timeout_seconds, \(User.columns), a.status AS a_status
+                FROM portal_sessions s JOIN users u ON u.id = s.user_id JOIN accounts a ON a.id = u.account_id
+                WHERE s.token_hash = ?
+                """, hash).first else { return nil }
+            let lastSeen: Date = try row.get("last_seen_at")
+            let timeout: Int = try row.get("idle_timeout_seconds")
+            let user = try User(row: row)
+            guard now.timeIntervalSince(lastSeen) <= Double(timeout), user.status == .active,
+                  try row.get("a_status", as: String.self) == "active" else {
+                try c.execute("DELETE FROM portal_sessions WHERE token_hash = ?", hash)
+                return nil
+            }
+            if now.timeIntervalSince(lastSeen) > Self.touchInterval {
+                try c.execute("UPDATE portal_sessions SET last_seen_at = ? WHERE token_hash = ?", now, hash)
+            }
+            guard let account = try AccountRepository.fetch(c, id: user.accountID, scope: nil) else { return nil }
+            // The highest admin grant decides what the user sees; without one, their own faxes.
+            let grant = try c.query(
+                """
+                SELECT a.id, a.path FROM admin_grants g JOIN accounts a ON a.id = g.account_id
+                WHERE g.user_id = ? ORDER BY LENGTH(a.path) LIMIT 1
+                """, user.id).first
+            let scope = try grant.map { AccountScope(rootID: try $0.get("id"), path: try $0.get("path")) } ?? account.scope
+            let companyID: Int64? = account.kind == .company ? account.id : account.companyID
+            return PortalSession(
+                user: user, account: account, csrfToken: try row.get("csrf_token"), scope: scope,
+                ownFaxesOnly: grant == nil, companyID: companyID, idleTimeoutSeconds: timeout)
+        }
+    }
+
+    /// Ends one session.
+    public func delete(token: String) async throws {
+        try await database.execute("DELETE FROM portal_sessions WHERE token_hash = ?", SessionToken.hash(token))
+    }
+
+    /// Ends every session of a user (sign out everywhere, password change, lock).
+    @discardableResult
+    public func deleteAll(userID: Int64) async throws -> Int {
+        Int(try await database.execute("DELETE FROM portal_sessions WHERE user_id = ?", userID).affectedRows)
+    }
+}

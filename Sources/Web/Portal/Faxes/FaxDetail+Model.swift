@@ -1,0 +1,40 @@
+/// One fax: its facts, attempts (result codes and statistics) and message events.
+struct FaxDetailModel: Sendable {
+    struct Fact: Sendable {
+        let label: String
+        let value: String
+    }
+    struct Attempt: Sendable {
+        let n: Int
+        let started: String
+        let ended: String
+        let result: String
+        let sipStatus: String
+        let t30Code: String
+        let pagesSent: Int
+        let bitRate: String
+        let ecm: String
+        let remoteCSID: String
+        let detail: String
+    }
+    struct Event: Sendable {
+        let at: String
+        let type: String
+        let target: String
+        let status: String
+        let detail: String
+    }
+
+    let id: Int64
+    let heading: String
+    let facts: [Fact]
+    let attempts: [Attempt]
+    let hasAttempts: Bool
+    let events: [Event]
+    let hasEvents: Bool
+    let cancellable: Bool
+    let resendable: Bool
+    let remoteNumber: String
+    let backURL: String
+    let notice: String?
+}

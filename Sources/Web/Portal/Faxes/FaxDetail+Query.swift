@@ -1,0 +1,40 @@
+import Foundation
+import PagewireCore
+
+extension FaxDetailModel {
+    /// The fax `id` as the session may see it; nil for unknown ids and other tenants' ids alike.
+    static func query(id: Int64, session: PortalSession, database: Database, format: DisplayFormat, notice: String? = nil) async throws -> FaxDetailModel? {
+        let viewer = FaxHistory.Viewer(scope: session.scope, onlyUser: session.ownFaxesOnly ? session.user.id : nil)
+        guard let detail = try await FaxHistory(database: database).detail(id, viewer: viewer) else { return nil }
+        let fax = detail.summary
+        let outbound = fax.direction == "outbound"
+        var facts = [
+            Fact(label: "Status", value: fax.state.rawValue.replacingOccurrences(of: "_", with: " ")),
+            Fact(label: "Result", value: fax.resultCode.map { "\($0.title) (\($0.rawValue))" } ?? "–"),
+            Fact(label: outbound ? "To" : "From", value: fax.remoteNumber),
+            Fact(label: "Pages", value: outbound ? "\(fax.pagesSent) of \(fax.pages.map(String.init) ?? "–") sent" : fax.pages.map(String.init) ?? "–"),
+            Fact(label: "Created", value: format.dateTime(fax.createdAt)),
+        ]
+        if outbound {
+            facts.append(Fact(label: "Attempts", value: "\(fax.attempts) of \(detail.maxAttempts)"))
+            facts.append(Fact(label: "Quality", value: detail.quality))
+            if let next = detail.nextAttemptAt, !fax.state.isFinal { facts.append(Fact(label: "Next attempt", value: format.dateTime(next))) }
+        }
+        if let callerID = fax.callerID { facts.append(Fact(label: "Caller ID", value: callerID)) }
+        if let completed = fax.completedAt { facts.append(Fact(label: "Completed", value: format.dateTime(completed))) }
+        let attempts = detail.attempts.map { a in
+            Attempt(n: a.n, started: format.dateTime(a.startedAt), ended: format.dateTime(a.endedAt), result: a.resultCode?.title ?? "in progress",
+                    sipStatus: a.sipStatus.map(String.init) ?? "–", t30Code: a.t30Code.map(String.init) ?? "–", pagesSent: a.pagesSent,
+                    bitRate: a.bitRate.map { "\($0) bit/s" } ?? "–", ecm: a.ecm.map { $0 ? "yes" : "no" } ?? "–",
+                    remoteCSID: a.remoteCSID ?? "", detail: a.detail ?? "")
+        }
+        let events = detail.events.map { e in
+            Event(at: format.dateTime(e.at), type: e.type.replacingOccurrences(of: "_", with: " "), target: e.target ?? "", status: e.status, detail: e.detail ?? "")
+        }
+        return FaxDetailModel(
+            id: fax.id, heading: "\(outbound ? "Sent" : "Received") fax #\(fax.id)", facts: facts,
+            attempts: attempts, hasAttempts: !attempts.isEmpty, events: events, hasEvents: !events.isEmpty,
+            cancellable: outbound && !fax.state.isFinal, resendable: outbound && fax.state.isFinal, remoteNumber: fax.remoteNumber,
+            backURL: outbound ? "/outbox" : "/inbox", notice: notice)
+    }
+}

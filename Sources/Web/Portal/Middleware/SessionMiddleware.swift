@@ -1,0 +1,29 @@
+import Hummingbird
+import PagewireCore
+
+/// Reads the session cookie and puts the live session (if any) into the context.
+struct SessionMiddleware: RouterMiddleware {
+    typealias Context = PortalRequestContext
+    static let cookieName = "pw_session"
+    let sessions: SessionRepository
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        if Portal.isAPIPath(request.uri.path) { return try await next(request, context) }
+        var context = context
+        if let token = request.cookies[Self.cookieName]?.value, !token.isEmpty {
+            context.session = try await sessions.find(token: token)
+        }
+        return try await next(request, context)
+    }
+
+    /// The cookie that carries a session: never readable by script, only over HTTPS, not sent
+    /// on cross-site subrequests.
+    static func cookie(_ token: String) -> String {
+        "\(cookieName)=\(token); Path=/; HttpOnly; Secure; SameSite=Lax"
+    }
+
+    /// A header value that removes the session cookie.
+    static var expiredCookie: String {
+        "\(cookieName)=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax"
+    }
+}

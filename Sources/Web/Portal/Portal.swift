@@ -1,0 +1,68 @@
+import Foundation
+import Hummingbird
+import Logging
+import PagewireCore
+
+/// The portal: its middleware chain and every page's routes, with their dependencies.
+struct Portal: Sendable {
+    let database: Database
+    let renderer: PageRenderer
+    let brands: BrandCache
+    let sessions: SessionRepository
+    let signIn: SignInService
+    let vault: Vault
+    let stylesheet: ByteBuffer
+
+    /// Loads templates and static files once; a missing or broken one stops start-up.
+    static func load(configuration: Configuration, database: Database, vault: Vault) async throws -> Portal {
+        let renderer = try await PageRenderer.load(resourcesDirectory: configuration.resourcesDirectory)
+        let css = try String(contentsOfFile: configuration.resourcesDirectory + "/Public/portal.css", encoding: .utf8)
+        return Portal(
+            database: database, renderer: renderer,
+            brands: BrandCache(repository: BrandRepository(database: database)),
+            sessions: SessionRepository(database: database),
+            signIn: SignInService(database: database),
+            vault: vault,
+            stylesheet: ByteBuffer(string: css))
+    }
+
+    /// Paths the portal's session, CSRF and error-page handling leave alone (the REST API has its own).
+    static func isAPIPath(_ path: String) -> Bool {
+        path == "/v1" || path.hasPrefix("/v1/") || path.hasPrefix("/oauth/") || path.hasPrefix("/.well-known/")
+    }
+
+    func addMiddleware(to router: Router<PortalRequestContext>) {
+        router.middlewares.add(SecurityHeadersMiddleware())
+        router.middlewares.add(BrandMiddleware(cache: brands))
+        router.middlewares.add(ErrorPageMiddleware(renderer: renderer))
+        router.middlewares.add(SessionMiddleware(sessions: sessions))
+        router.middlewares.add(CSRFMiddleware())
+    }
+
+    func addRoutes(to router: Router<PortalRequestContext>) {
+        router.get("/") { _, context in
+            PageRenderer.redirect(context.session == nil ? "/signin" : "/dashboard")
+        }
+        router.get("/static/portal.css") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=300"],
+                     body: .init(byteBuffer: stylesheet))
+        }
+        router.get("/brand.css") { _, context in
+            Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "no-cache"],
+                     body: .init(byteBuffer: ByteBuffer(string: Self.brandCSS(context.brand))))
+        }
+        SignInController(signIn: signIn, renderer: renderer).addRoutes(to: router)
+        DashboardController(database: database, renderer: renderer).addRoutes(to: router)
+        FaxController(database: database, renderer: renderer).addRoutes(to: router)
+        ContactsController(database: database, renderer: renderer).addRoutes(to: router)
+        SendFaxController(database: database, renderer: renderer, vault: vault).addRoutes(to: router)
+    }
+
+    /// The brand's colours as CSS custom properties (validated again: they go into a stylesheet).
+    static func brandCSS(_ brand: Brand) -> String {
+        let valid = #/^#[0-9a-fA-F]{6}$/#
+        let primary = (try? valid.wholeMatch(in: brand.primaryColour)) != nil ? brand.primaryColour : Brand.platformDefault.primaryColour
+        let accent = (try? valid.wholeMatch(in: brand.accentColour)) != nil ? brand.accentColour : Brand.platformDefault.accentColour
+        return ":root { --primary: \(primary); --accent: \(accent); }\n"
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import Hummingbird
+import PagewireCore
+
+/// `/send`: upload documents, pick contacts or type numbers, and submit through `FaxScheduler`.
+/// The originals go into the vault first; if the scheduler refuses the submission they are
+/// deleted again, so nothing half-created stays behind.
+struct SendFaxController: Sendable {
+    let database: Database
+    let renderer: PageRenderer
+    let vault: Vault
+
+    /// Media types the renderer takes.
+    static let acceptedTypes: [String: String] = [
+        "pdf": "application/pdf", "tif": "image/tiff", "tiff": "image/tiff", "png": "image/png", "jpg": "image/jpeg",
+        "jpeg": "image/jpeg", "txt": "text/plain", "doc": "application/msword",
+        "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "odt": "application/vnd.oasis.opendocument.text",
+    ]
+
+    func addRoutes(to router: Router<PortalRequestContext>) {
+        router.get("/send") { request, context in
+            let session = try context.requireSession()
+            let to = request.uri.queryParameters["to"].map(String.init) ?? ""
+            let model = try await SendFaxModel.query(session: session, database: database, recipients: to)
+            return try renderer.render("portal/send", title: "Send fax", page: model, context: context, current: "/send")
+        }
+        router.post("/send") { _, context in try await submit(context) }
+    }
+
+    private func submit(_ context: PortalRequestContext) async throws -> Response {
+        let session = try context.requireSession()
+        let form = context.form
+        let typed = (form["recipients"] ?? "").split(whereSeparator: { $0 == "," || $0 == ";" || $0.isNewline })
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let contactIDs = Set(form.all("contact").compactMap { Int64($0) })
+        let quality = FaxQuality(rawValue: form["quality"] ?? "fine") ?? .fine
+        let cover = form["cover"] == "on"
+        let callerID = (form["caller_id"] ?? "").trimmingCharacters(in: .whitespaces)
+        func again(_ error: String) async throws -> Response {
+            let model = try await SendFaxModel.query(
+                session: session, database: database, recipients: form["recipients"] ?? "", checkedContacts: contactIDs,
+                quality: quality.rawValue, coverPage: cover, callerID: callerID, error: error)
+            return try renderer.render("portal/send", title: "Send fax", page: model, context: context, current: "/send", status: .badRequest)
+        }
+        var numbers = typed
+        let contacts = ContactRepository(database: database)
+        for id in contactIDs {
+            guard let contact = try await contacts.get(id, scope: session.scope) else { throw PortalError.notFound }
+            numbers.append(contact.faxNumber)
+        }
+        guard !numbers.isEmpty else { return try await again("Give at least one recipient: type a number or tick a contact.") }
+        for number in numbers {
+            do { _ = try E164Number(parsing: number) } catch { return try await again("\(number) is not a fax number: \(error.description)") }
+        }
+        let files = form.allFiles("files")
+        guard !files.isEmpty || cover else { return try await again("Attach at least one document, or ask for a cover page.") }
+        var types: [String] = []
+        for file in files {
+            let ext = (file.filename as NSString).pathExtension.lowercased()
+            guard let type = Self.acceptedTypes[ext] else {
+                return try await again("\(file.filename): this file type cannot be faxed (PDF, TIFF, PNG, JPEG, text, Word or OpenDocument).")
+            }
+            types.append(type)
+        }
+        guard let companyID = session.companyID else { return try await again("Only users of a company can send faxes.") }
+        var stored: [Int64] = []
+        do {
+            for (file, type) in zip(files, types) {
+                stored.append(try await vault.documents.put(
+                    companyID: companyID, accountID: session.account.id, kind: .original, contentType: type, bytes: file.bytes).id)
+            }
+            let ids = try await FaxScheduler(database: database).submit(
+                OutboundSubmission(recipients: numbers, callerID: callerID.isEmpty ? nil : callerID, quality: quality,
+                                   documentIDs: stored, coverPage: cover),
+                userID: session.user.id, scope: session.scope)
+            return PageRenderer.redirect(ids.count == 1 ? "/faxes/\(ids[0])" : "/outbox")
+        } catch {
+            for id in stored {
+                try? await vault.documents.delete(id, companyID: companyID, actor: .user(session.user.id, label: session.user.email))
+            }
+            if let refusal = error as? SubmissionError { return try await again(refusal.description) }
+            if error is VaultError { return try await again("Your company's document vault is not set up yet. Ask your administrator.") }
+            throw error
+        }
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import Hummingbird
+import Mustache
+import PagewireCore
+
+/// Renders a page template inside the branded layout.
+///
+/// Templates are loaded once at start-up from `Resources/Templates`; a page that names a
+/// missing template is a programming error caught by the tests.
+struct PageRenderer: Sendable {
+    let library: MustacheLibrary
+
+    /// Loads every `Templates/<area>/<page>.mustache` once, named `<area>-<page>` (a Mustache
+    /// closing tag cannot hold a slash); a template that does not parse stops start-up.
+    static func load(resourcesDirectory: String) async throws -> PageRenderer {
+        let root = resourcesDirectory + "/Templates/"
+        var library = MustacheLibrary()
+        guard let files = FileManager.default.enumerator(atPath: root) else { throw PortalStartupError.noTemplates(root) }
+        for case let path as String in files where path.hasSuffix(".mustache") {
+            let name = String(path.dropLast(".mustache".count)).replacingOccurrences(of: "/", with: "-")
+            let text = try String(contentsOfFile: root + path, encoding: .utf8)
+            try library.register(text, named: name)
+        }
+        guard library.getTemplate(named: "portal-layout") != nil else { throw PortalStartupError.noTemplates(root) }
+        return PageRenderer(library: library)
+    }
+
+    enum PortalStartupError: Error, CustomStringConvertible {
+        case noTemplates(String)
+        var description: String {
+            switch self {
+            case .noTemplates(let path): "no portal templates under \(path)"
+            }
+        }
+    }
+
+    /// What every page shows around its content.
+    struct Layout: Sendable {
+        let brandName: String
+        let pageTitle: String
+        let logoURL: String?
+        let footerText: String
+        let supportEmail: String?
+        let title: String
+        let signedIn: Bool
+        let userName: String
+        let csrf: String
+        let nav: [NavItem]
+    }
+
+    struct NavItem: Sendable {
+        let href: String
+        let label: String
+        let current: Bool
+    }
+
+    /// The object a page template renders: `layout.*` for the frame, `page.*` for the content.
+    struct View<Page>: @unchecked Sendable {
+        let layout: Layout
+        let page: Page
+    }
+
+    static let navigation: [(href: String, label: String)] = [
+        ("/dashboard", "Dashboard"), ("/send", "Send fax"), ("/outbox", "Outbox"), ("/inbox", "Inbox"), ("/contacts", "Contacts"),
+    ]
+
+    func layout(title: String, context: PortalRequestContext, current: String?, csrf: String? = nil) -> Layout {
+        let brand = context.brand
+        let session = context.session
+        return Layout(
+            brandName: brand.name, pageTitle: brand.pageTitle, logoURL: brand.logoURL, footerText: brand.footerText,
+            supportEmail: brand.supportEmail, title: title, signedIn: session != nil,
+            userName: session.map { $0.user.displayName.isEmpty ? $0.user.email : $0.user.displayName } ?? "",
+            csrf: csrf ?? session?.csrfToken ?? "",
+            nav: session == nil ? [] : Self.navigation.map { NavItem(href: $0.href, label: $0.label, current: $0.href == current) })
+    }
+
+    /// An HTML response for `template` with `page` as its model.
+    func render<Page>(
+        _ template: String, title: String, page: Page, context: PortalRequestContext,
+        current: String? = nil, status: HTTPResponse.Status = .ok, csrf: String? = nil, headers: HTTPFields = [:]
+    ) throws -> Response {
+        let view = View(layout: layout(title: title, context: context, current: current, csrf: csrf), page: page)
+        guard let html = library.render(view, withTemplate: template.replacingOccurrences(of: "/", with: "-")) else {
+            throw HTTPError(.internalServerError, message: "missing template \(template)")
+        }
+        var fields = headers
+        fields[.contentType] = "text/html; charset=utf-8"
+        fields[.cacheControl] = "no-store"
+        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    /// A 303 redirect (the answer to a successful form post).
+    static func redirect(_ location: String, headers: HTTPFields = [:]) -> Response {
+        var fields = headers
+        fields[.location] = location
+        return Response(status: .seeOther, headers: fields)
+    }
+}

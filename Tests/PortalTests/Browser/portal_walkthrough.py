@@ -1,0 +1,119 @@
+"""Drives the Pagewire portal in headless Chromium (Selenium), as a user would.
+
+Run by BrowserTests.swift with the venv that scripts/test prepares. Signs in, checks the
+dashboard chart, imports contacts from a CSV with bad rows, sends a fax, finds it in the
+outbox, signs out. Saves a screenshot of every main page. Prints one line per step; exits 1
+with the reason at the first failure.
+"""
+import argparse
+import os
+import sys
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--base", required=True)
+    parser.add_argument("--login", required=True)
+    parser.add_argument("--password", required=True)
+    parser.add_argument("--csv", required=True)
+    parser.add_argument("--pdf", required=True)
+    parser.add_argument("--screenshots", required=True)
+    parser.add_argument("--fax-number", required=True)
+    args = parser.parse_args()
+    os.makedirs(args.screenshots, exist_ok=True)
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/lib/chromium/chromium" if os.path.exists("/usr/lib/chromium/chromium") else "/usr/bin/chromium"
+    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1000"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    wait = WebDriverWait(driver, 60)
+
+    def shot(name: str) -> None:
+        path = os.path.join(args.screenshots, name + ".png")
+        driver.save_screenshot(path)
+        print("screenshot", path, flush=True)
+
+    def fail(message: str) -> int:
+        shot("failure")
+        print("FAIL", message, "at", driver.current_url, flush=True)
+        return 1
+
+    try:
+        # Sign in
+        driver.get(args.base + "/dashboard")
+        wait.until(EC.presence_of_element_located((By.ID, "login")))
+        if "/signin" not in driver.current_url:
+            return fail("an anonymous visit to the dashboard did not lead to sign-in")
+        shot("signin")
+        driver.find_element(By.ID, "login").send_keys(args.login)
+        driver.find_element(By.ID, "password").send_keys(args.password)
+        driver.find_element(By.CSS_SELECTOR, "form.form button[type=submit]").click()
+        wait.until(EC.url_contains("/dashboard"))
+        print("signed in", flush=True)
+
+        # Dashboard: the chart is an inline SVG drawn by the server
+        wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "svg.chart")))
+        bars = driver.find_elements(By.CSS_SELECTOR, "svg.chart rect")
+        if len(bars) != 28:
+            return fail(f"expected 28 bars (14 days, sent and received), found {len(bars)}")
+        shot("dashboard")
+
+        # Contacts: import a CSV with bad rows
+        driver.find_element(By.LINK_TEXT, "Contacts").click()
+        wait.until(EC.presence_of_element_located((By.ID, "file")))
+        driver.find_element(By.ID, "file").send_keys(os.path.abspath(args.csv))
+        driver.find_element(By.CSS_SELECTOR, "form[action='/contacts/import'] button").click()
+        wait.until(EC.presence_of_element_located((By.ID, "import-h")))
+        body = driver.find_element(By.TAG_NAME, "main").text
+        if "2 contact(s) imported" not in body:
+            return fail("the import did not report 2 contacts")
+        lines = [row.find_elements(By.TAG_NAME, "td")[0].text for row in driver.find_elements(By.CSS_SELECTOR, "table.import-problems tbody tr")]
+        if lines != ["3", "4"]:
+            return fail(f"expected bad lines 3 and 4, got {lines}")
+        shot("contacts-import")
+        print("contacts imported, bad lines", lines, flush=True)
+
+        # Send a fax to one typed number with a PDF
+        driver.find_element(By.LINK_TEXT, "Send fax").click()
+        wait.until(EC.presence_of_element_located((By.ID, "recipients")))
+        driver.find_element(By.ID, "recipients").send_keys(args.fax_number)
+        driver.find_element(By.ID, "files").send_keys(os.path.abspath(args.pdf))
+        shot("send")
+        driver.find_element(By.CSS_SELECTOR, "form[action='/send'] button[type=submit]").click()
+        wait.until(EC.url_matches(r".*/faxes/\d+"))
+        fax_url = driver.current_url
+        if "submitted" not in driver.find_element(By.TAG_NAME, "main").text:
+            return fail("the new fax does not show as submitted")
+        shot("fax-detail")
+        print("fax submitted", fax_url, flush=True)
+
+        # Outbox lists it at once
+        driver.find_element(By.LINK_TEXT, "Outbox").click()
+        wait.until(EC.presence_of_element_located((By.ID, "status")))
+        if args.fax_number not in driver.find_element(By.TAG_NAME, "main").text:
+            return fail("the outbox does not list the new fax")
+        shot("outbox")
+
+        # Sign out
+        driver.find_element(By.CSS_SELECTOR, "form.signout button").click()
+        wait.until(EC.url_contains("/signin"))
+        driver.get(args.base + "/outbox")
+        wait.until(EC.url_contains("/signin"))
+        print("signed out", flush=True)
+        print("OK", flush=True)
+        return 0
+    except Exception as error:  # any Selenium failure is a test failure with its reason
+        return fail(f"{type(error).__name__}: {error}")
+    finally:
+        driver.quit()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,81 @@
+import Foundation
+import Synchronization
+
+/// A bounded load on loopback: `clients` threads each request `path` over a new connection,
+/// one after another, until `stop()` or until each has made `maxRequestsPerClient`.
+final class LoadLoop: Sendable {
+    struct Tally: Sendable {
+        var ok = 0
+        var badStatus: [Int] = []
+        var failures: [String] = []
+        /// Requests whose first connection was reset before any response byte and that a
+        /// second try answered (only when `retryResetOnce`).
+        var retriedAfterReset = 0
+    }
+
+    private let tally = Mutex(Tally())
+    private let stopped = Atomic<Bool>(false)
+    private let finished = Atomic<Int>(0)
+    let clients: Int
+
+    init(port: Int, path: String, clients: Int, maxRequestsPerClient: Int = 20_000, retryResetOnce: Bool) {
+        self.clients = clients
+        let client = HTTPTestClient(port: port)
+        for _ in 0..<clients {
+            let thread = Thread { [self] in
+                var n = 0
+                while !stopped.load(ordering: .relaxed), n < maxRequestsPerClient {
+                    n += 1
+                    do {
+                        let response: HTTPTestClient.Response
+                        do {
+                            response = try client.getBlocking(path)
+                        } catch HTTPTestClient.Failure.resetBeforeResponse where retryResetOnce {
+                            response = try client.getBlocking(path)
+                            tally.withLock { $0.retriedAfterReset += 1 }
+                        }
+                        if response.status == 200 {
+                            tally.withLock { $0.ok += 1 }
+                        } else {
+                            tally.withLock { $0.badStatus.append(response.status) }
+                        }
+                    } catch {
+                        tally.withLock { $0.failures.append("\(error)") }
+                    }
+                }
+                finished.add(1, ordering: .relaxed)
+            }
+            thread.start()
+        }
+    }
+
+    var current: Tally { tally.withLock { $0 } }
+
+    /// Waits until at least `count` requests have been answered with 200 (or 300 s passed).
+    func waitForOK(atLeast count: Int) async throws {
+        for _ in 0..<30_000 where current.ok < count {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
+    /// Stops the clients and returns the final tally once every thread has finished.
+    func stop() async throws -> Tally {
+        stopped.store(true, ordering: .relaxed)
+        while finished.load(ordering: .relaxed) < clients { try await Task.sleep(for: .milliseconds(10)) }
+        return current
+    }
+}
+
+/// Processes whose parent is `pid`, read from /proc.
+func childProcesses(of pid: Int32) -> Set<Int32> {
+    guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
+    var children = Set<Int32>()
+    for entry in entries {
+        guard let child = Int32(entry),
+              let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { continue }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        if fields.count > 1, Int32(fields[1]) == pid { children.insert(child) }
+    }
+    return children
+}
