@@ -63,7 +63,7 @@ let package = Package(
         .executableTarget(
             name: "Jobs",
             dependencies: [
-                "PagewireCore",
+                "PagewireCore", "SMTPGateway",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -82,6 +82,25 @@ let package = Package(
         ),
         // scripts/benchmarks/vault.sh: document vault throughput against plain chunk writes (release build).
         .executableTarget(name: "VaultBench", dependencies: ["PagewireCore"], path: "Sources/VaultBench"),
+
+        // E-mail to fax (issue 10): GMime behind one wrapper, the SMTP listener, intake handlers.
+        .systemLibrary(name: "CGMime", path: "Sources/CGMime", pkgConfig: "gmime-3.0"),
+        .target(
+            name: "SMTPGateway",
+            dependencies: [
+                "PagewireCore", "FaxEngine", "CGMime",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Sources/SMTPGateway"
+        ),
+        .testTarget(
+            name: "SMTPGatewayTests",
+            dependencies: ["SMTPGateway", "PagewireCore", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/SMTPGatewayTests"
+        ),
 
         .testTarget(name: "PagewireCoreTests", dependencies: ["PagewireCore", .product(name: "Logging", package: "swift-log")], path: "Tests/PagewireCoreTests"),
         .testTarget(name: "FaxEngineTests", dependencies: ["FaxEngine", "PagewireCore"], path: "Tests/FaxEngineTests"),

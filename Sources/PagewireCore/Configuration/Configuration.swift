@@ -34,6 +34,26 @@ public struct Configuration: Sendable {
     /// Path of the platform transit key file (0600, outside the database).
     public var vaultTransitKeyFile: String
 
+    // E-mail to fax (the SMTP listener of pagewire-jobs).
+    /// Whether pagewire-jobs runs the SMTP listener.
+    public var smtpEnabled: Bool
+    /// Address the SMTP listener binds.
+    public var smtpHost: String
+    /// Port of the SMTP listener (0 picks a free one).
+    public var smtpPort: Int
+    /// Host name in the SMTP greeting.
+    public var smtpHostname: String
+    /// Largest message accepted, in bytes (SIZE; 552 beyond it).
+    public var smtpMaxMessageBytes: Int
+    /// Seconds of client silence before the listener closes the connection (421).
+    public var smtpTimeoutSeconds: Int
+    /// Connections open at once from one IP address (0: no limit).
+    public var smtpConnectionsPerIP: Int
+    /// Messages per minute from one IP address (0: no limit).
+    public var smtpMessagesPerMinutePerIP: Int
+    /// Messages per minute from one return path (0: no limit).
+    public var smtpMessagesPerMinutePerSender: Int
+
     /// The keys a configuration may contain, with their defaults; `nil` means required.
     static let keys: [Key] = [
         Key("database.url", default: nil, secret: true),
@@ -49,6 +69,15 @@ public struct Configuration: Sendable {
         Key("telephony.rtp_port_min", default: "20000"),
         Key("telephony.rtp_port_max", default: "29999"),
         Key("vault.transit_key_file", default: "var/keys/transit.key"),
+        Key("smtp.enabled", default: "true"),
+        Key("smtp.host", default: "127.0.0.1"),
+        Key("smtp.port", default: "2525"),
+        Key("smtp.hostname", default: "pagewire.local"),
+        Key("smtp.max_message_bytes", default: "26214400"),
+        Key("smtp.timeout_seconds", default: "300"),
+        Key("smtp.connections_per_ip", default: "20"),
+        Key("smtp.messages_per_minute_per_ip", default: "120"),
+        Key("smtp.messages_per_minute_per_sender", default: "60"),
     ]
 
     struct Key: Sendable {
@@ -136,6 +165,15 @@ public struct Configuration: Sendable {
             throw .invalid("telephony.rtp_port_max", reason: "must be greater than telephony.rtp_port_min")
         }
         vaultTransitKeyFile = try reader.string("vault.transit_key_file")
+        smtpEnabled = try reader.boolean("smtp.enabled")
+        smtpHost = try reader.string("smtp.host")
+        smtpPort = try reader.integer("smtp.port", in: 0...65535)
+        smtpHostname = try reader.string("smtp.hostname")
+        smtpMaxMessageBytes = try reader.integer("smtp.max_message_bytes", in: 1024...(1 << 30))
+        smtpTimeoutSeconds = try reader.integer("smtp.timeout_seconds", in: 1...3600)
+        smtpConnectionsPerIP = try reader.integer("smtp.connections_per_ip", in: 0...100_000)
+        smtpMessagesPerMinutePerIP = try reader.integer("smtp.messages_per_minute_per_ip", in: 0...1_000_000)
+        smtpMessagesPerMinutePerSender = try reader.integer("smtp.messages_per_minute_per_sender", in: 0...1_000_000)
     }
 
     /// One line per key with its value and where it came from; secrets are masked.
@@ -185,6 +223,16 @@ private struct Reader {
         try read(key) { text in
             guard !text.isEmpty else { throw ReasonError("must not be empty") }
             return text
+        }
+    }
+
+    func boolean(_ key: String) throws(ConfigurationError) -> Bool {
+        try read(key) { text in
+            switch text.lowercased() {
+            case "true", "yes", "1", "on": return true
+            case "false", "no", "0", "off": return false
+            default: throw ReasonError("'\(text)' is not true or false")
+            }
         }
     }
 

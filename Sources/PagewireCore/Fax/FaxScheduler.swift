@@ -9,6 +9,8 @@ public struct OutboundSubmission: Sendable {
     public var documentIDs: [Int64]
     /// A cover page was asked for (and may stand alone where the behaviour allows it).
     public var coverPage: Bool
+    /// The vault document holding the cover page's words (`CoverText` JSON), if any.
+    public var coverDocumentID: Int64?
     public var retryOverride: RetryPolicy?
     public var scheduledAt: Date?
     /// With the same key and the same request, a second submission returns the first one's faxes.
@@ -17,12 +19,13 @@ public struct OutboundSubmission: Sendable {
     public var requestHash: String
 
     public init(recipients: [String], callerID: String? = nil, quality: FaxQuality = .fine, documentIDs: [Int64], coverPage: Bool = false,
-                retryOverride: RetryPolicy? = nil, scheduledAt: Date? = nil, idempotencyKey: String? = nil, requestHash: String = "") {
+                coverDocumentID: Int64? = nil, retryOverride: RetryPolicy? = nil, scheduledAt: Date? = nil, idempotencyKey: String? = nil, requestHash: String = "") {
         self.recipients = recipients
         self.callerID = callerID
         self.quality = quality
         self.documentIDs = documentIDs
         self.coverPage = coverPage
+        self.coverDocumentID = coverDocumentID
         self.retryOverride = retryOverride
         self.scheduledAt = scheduledAt
         self.idempotencyKey = idempotencyKey
@@ -161,6 +164,9 @@ public struct FaxScheduler: Sendable {
                     submission.scheduledAt, now, now).lastInsertID)
                 for (n, documentID) in submission.documentIDs.enumerated() {
                     try c.execute("INSERT INTO fax_documents (fax_id, n, document_id, role) VALUES (?, ?, ?, 'original')", id, n, documentID)
+                }
+                if let cover = submission.coverDocumentID {
+                    try c.execute("INSERT INTO fax_documents (fax_id, n, document_id, role) VALUES (?, 0, ?, 'cover')", id, cover)
                 }
                 try Self.event(c, id, now, "submitted", status: "accepted")
                 try WorkQueue.enqueue(on: c, kind: Self.renderKind, payload: "{\"fax_id\":\(id)}", runAt: now, dedupeKey: "fax.render.\(id)")

@@ -1,0 +1,50 @@
+import NIOCore
+
+/// One line from an SMTP client, without its line ending.
+public enum SMTPLine: Sendable, Equatable {
+    /// A complete line.
+    case line(ByteBuffer)
+    /// A line longer than the limit; its bytes were discarded as they arrived.
+    case tooLong
+}
+
+/// Splits the byte stream into lines at LF (a preceding CR is dropped), never buffering more
+/// than `maxLength` bytes of one line: a longer line is thrown away and reported as `.tooLong`.
+struct SMTPLineDecoder: ByteToMessageDecoder {
+    typealias InboundOut = SMTPLine
+
+    let maxLength: Int
+    private var discarding = false
+
+    init(maxLength: Int) {
+        self.maxLength = maxLength
+    }
+
+    mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
+        let view = buffer.readableBytesView
+        guard let lf = view.firstIndex(of: UInt8(ascii: "\n")) else {
+            if buffer.readableBytes > maxLength {
+                discarding = true
+                buffer.moveReaderIndex(to: buffer.writerIndex)
+            }
+            return .needMoreData
+        }
+        let length = lf - view.startIndex
+        guard var line = buffer.readSlice(length: length) else { return .needMoreData }
+        buffer.moveReaderIndex(forwardBy: 1)
+        if discarding || length > maxLength {
+            discarding = false
+            context.fireChannelRead(wrapInboundOut(.tooLong))
+            return .continue
+        }
+        if line.readableBytesView.last == UInt8(ascii: "\r") { line.moveWriterIndex(to: line.writerIndex - 1) }
+        context.fireChannelRead(wrapInboundOut(.line(line)))
+        return .continue
+    }
+
+    mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws -> DecodingState {
+        // A partial last line (the client vanished mid-line) is dropped.
+        buffer.moveReaderIndex(to: buffer.writerIndex)
+        return .needMoreData
+    }
+}

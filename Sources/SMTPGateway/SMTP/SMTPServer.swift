@@ -1,0 +1,81 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import PagewireCore
+import ServiceLifecycle
+
+/// The e-mail-to-fax SMTP listener of `pagewire-jobs` (in production behind the operator's MTA).
+/// Each connection is one `SMTPSession`; a connection that fails never affects the others.
+public struct SMTPServer: Service {
+    /// Listener settings.
+    public let configuration: SMTPServerConfiguration
+    /// Recipient checks and durable storage.
+    public let intake: MailIntake
+    let limiter: SMTPRateLimiter
+    let logger: Logger
+    let onBound: @Sendable (Int) -> Void
+
+    /// A server; `onBound` receives the port once listening (useful with port 0).
+    public init(configuration: SMTPServerConfiguration, intake: MailIntake, logger: Logger, onBound: @escaping @Sendable (Int) -> Void = { _ in }) {
+        self.configuration = configuration
+        self.intake = intake
+        self.limiter = SMTPRateLimiter(limits: configuration.limits)
+        self.logger = logger
+        self.onBound = onBound
+    }
+
+    /// Listens until the task is cancelled or a graceful shutdown starts.
+    public func run() async throws {
+        let configuration = self.configuration
+        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelOption(ChannelOptions.backlog, value: 256)
+            .bind(host: configuration.host, port: configuration.port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let sync = channel.pipeline.syncOperations
+                    try sync.addHandler(IdleStateHandler(readTimeout: .seconds(Int64(configuration.readTimeout))))
+                    try sync.addHandler(SMTPIdleTimeout(hostname: configuration.hostname))
+                    // Room for a text line of maxLineLength plus dot-stuffing; longer lines are reported, not buffered.
+                    try sync.addHandler(ByteToMessageHandler(SMTPLineDecoder(maxLength: configuration.maxLineLength + 2)))
+                    return try NIOAsyncChannel<SMTPLine, ByteBuffer>(wrappingChannelSynchronously: channel)
+                }
+            }
+        let port = server.channel.localAddress?.port ?? configuration.port
+        logger.info("smtp listening", metadata: ["smtp.host": "\(configuration.host)", "smtp.port": "\(port)"])
+        onBound(port)
+        try await cancelWhenGracefulShutdown {
+            try await withThrowingDiscardingTaskGroup { group in
+                try await server.executeThenClose { connections in
+                    for try await connection in connections {
+                        group.addTask { await self.serve(connection) }
+                    }
+                }
+            }
+        }
+    }
+
+    private func serve(_ connection: NIOAsyncChannel<SMTPLine, ByteBuffer>) async {
+        let ip = connection.channel.remoteAddress?.ipAddress ?? "unknown"
+        let admitted = await limiter.connectionOpened(ip: ip)
+        do {
+            try await connection.executeThenClose { inbound, outbound in
+                guard admitted else {
+                    try await outbound.write(ByteBuffer(string: SMTPReply(421, "4.7.0", "too many connections from \(ip); try again later").wire))
+                    return
+                }
+                var session = SMTPSession(configuration: configuration, intake: intake, limiter: limiter, clientIP: ip, logger: logger)
+                try await outbound.write(ByteBuffer(string: session.greeting.wire))
+                for try await line in inbound {
+                    let (replies, close) = await session.handle(line)
+                    if !replies.isEmpty { try await outbound.write(ByteBuffer(string: replies.map(\.wire).joined())) }
+                    if close { break }
+                }
+            }
+        } catch {
+            // Early disconnects and resets end here; nothing was acknowledged, so nothing is lost.
+            logger.debug("smtp connection ended", metadata: ["smtp.client": "\(ip)", "error": "\(error)"])
+        }
+        if admitted { await limiter.connectionClosed(ip: ip) }
+    }
+}
