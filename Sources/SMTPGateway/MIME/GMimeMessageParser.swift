@@ -60,7 +60,8 @@ public struct GMimeMessageParser: MailParser {
         }
         mail.attachments = walk.attachments
         mail.unreadablePart = walk.unreadable
-        mail.bodyText = (walk.plain ?? walk.html.map(Self.text(fromHTML:)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        mail.bodyText = (walk.plain ?? walk.html.map(Self.text(fromHTML:)) ?? "")
+            .replacingOccurrences(of: "\r\n", with: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
         return mail
     }
 
