@@ -44,15 +44,21 @@ public struct SMTPServer: Service {
         let port = server.channel.localAddress?.port ?? configuration.port
         logger.info("smtp listening", metadata: ["smtp.host": "\(configuration.host)", "smtp.port": "\(port)"])
         onBound(port)
-        try await cancelWhenGracefulShutdown {
-            try await withThrowingDiscardingTaskGroup { group in
-                try await server.executeThenClose { connections in
-                    for try await connection in connections {
-                        group.addTask { await self.serve(connection) }
+        do {
+            try await cancelWhenGracefulShutdown {
+                try await withThrowingDiscardingTaskGroup { group in
+                    try await server.executeThenClose { connections in
+                        for try await connection in connections {
+                            group.addTask { await self.serve(connection) }
+                        }
                     }
                 }
             }
+        } catch {
+            // Stopping on SIGTERM cancels the accept loop: that is a clean end, not a failure.
+            guard Task.isShuttingDownGracefully || Task.isCancelled else { throw error }
         }
+        logger.info("smtp listener stopped")
     }
 
     private func serve(_ connection: NIOAsyncChannel<SMTPLine, ByteBuffer>) async {

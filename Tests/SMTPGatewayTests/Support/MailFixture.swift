@@ -17,6 +17,8 @@ struct MailFixture {
     let sender: User
     /// Registered through an extra sending address (a scanner).
     let scannerUser: User
+    /// The platform transit key file, which another process needs to read the stored messages.
+    let transitKeyFile: String
     var database: Database { test.database }
 
     static let domain = "fax.clinic.example"
@@ -31,7 +33,8 @@ struct MailFixture {
         try await TestDatabase.with { test in
             let directory = NSTemporaryDirectory() + "pw-mail-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
             defer { try? FileManager.default.removeItem(atPath: directory) }
-            let transit = try TransitKeyring.loadOrCreate(path: directory + "/keys/transit.key")
+            let keyFile = directory + "/keys/transit.key"
+            let transit = try TransitKeyring.loadOrCreate(path: keyFile)
             let vault = Vault(database: test.database, transit: transit, kdfParameters: .testing)
             let accounts = AccountRepository(database: test.database)
             let users = UserRepository(database: test.database, passwordParameters: .testing)
@@ -61,7 +64,7 @@ struct MailFixture {
             guard let port = await iterator.next() else { throw FixtureError("the SMTP server did not start") }
             let fixture = MailFixture(
                 test: test, vault: vault, intake: intake, port: port, company: company, department: department, otherCompany: other,
-                sender: sender, scannerUser: scannerUser)
+                sender: sender, scannerUser: scannerUser, transitKeyFile: keyFile)
             let result = try await body(fixture)
             running.cancel()
             _ = try? await running.value
@@ -110,8 +113,8 @@ struct MailFixture {
     }
 
     /// Sends one scenario message with Python's smtplib.
-    func send(from: String, to: [String], scenario: String, envelopeFrom: String? = nil) async throws -> SendResult {
-        var args = ["send", String(port), from, to.joined(separator: ","), scenario]
+    func send(from: String, to: [String], scenario: String, envelopeFrom: String? = nil, port: Int? = nil) async throws -> SendResult {
+        var args = ["send", String(port ?? self.port), from, to.joined(separator: ","), scenario]
         if let envelopeFrom { args.append(envelopeFrom) }
         return try JSONDecoder().decode(SendResult.self, from: await Self.run("/usr/bin/python3", [Self.script] + args))
     }
