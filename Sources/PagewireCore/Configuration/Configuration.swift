@@ -53,6 +53,10 @@ public struct Configuration: Sendable {
     public var smtpMessagesPerMinutePerIP: Int
     /// Messages per minute from one return path (0: no limit).
     public var smtpMessagesPerMinutePerSender: Int
+    /// PEM certificate chain for STARTTLS; nil (empty) means STARTTLS is not offered.
+    public var smtpTLSCertificateFile: String?
+    /// PEM private key for STARTTLS.
+    public var smtpTLSPrivateKeyFile: String?
 
     /// The keys a configuration may contain, with their defaults; `nil` means required.
     static let keys: [Key] = [
@@ -78,6 +82,8 @@ public struct Configuration: Sendable {
         Key("smtp.connections_per_ip", default: "20"),
         Key("smtp.messages_per_minute_per_ip", default: "120"),
         Key("smtp.messages_per_minute_per_sender", default: "60"),
+        Key("smtp.tls_certificate_file", default: ""),
+        Key("smtp.tls_private_key_file", default: ""),
     ]
 
     struct Key: Sendable {
@@ -174,6 +180,11 @@ public struct Configuration: Sendable {
         smtpConnectionsPerIP = try reader.integer("smtp.connections_per_ip", in: 0...100_000)
         smtpMessagesPerMinutePerIP = try reader.integer("smtp.messages_per_minute_per_ip", in: 0...1_000_000)
         smtpMessagesPerMinutePerSender = try reader.integer("smtp.messages_per_minute_per_sender", in: 0...1_000_000)
+        smtpTLSCertificateFile = try reader.read("smtp.tls_certificate_file") { $0.isEmpty ? nil : $0 }
+        smtpTLSPrivateKeyFile = try reader.read("smtp.tls_private_key_file") { $0.isEmpty ? nil : $0 }
+        guard (smtpTLSCertificateFile == nil) == (smtpTLSPrivateKeyFile == nil) else {
+            throw .invalid("smtp.tls_private_key_file", reason: "set both smtp.tls_certificate_file and smtp.tls_private_key_file, or neither")
+        }
     }
 
     /// One line per key with its value and where it came from; secrets are masked.

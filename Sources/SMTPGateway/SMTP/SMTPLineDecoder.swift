@@ -8,16 +8,28 @@ public enum SMTPLine: Sendable, Equatable {
     case tooLong
 }
 
+/// A line and the decoder generation that read it: STARTTLS puts a new decoder (epoch + 1)
+/// behind TLS, and the session drops every line of an older epoch, so plain text pipelined or
+/// injected behind STARTTLS is never taken as if it came through TLS (CVE-2011-0411).
+public struct SMTPInput: Sendable, Equatable {
+    /// The line.
+    public var line: SMTPLine
+    /// The decoder generation: 0 before STARTTLS, 1 after.
+    public var epoch: Int
+}
+
 /// Splits the byte stream into lines at LF (a preceding CR is dropped), never buffering more
 /// than `maxLength` bytes of one line: a longer line is thrown away and reported as `.tooLong`.
 struct SMTPLineDecoder: ByteToMessageDecoder {
-    typealias InboundOut = SMTPLine
+    typealias InboundOut = SMTPInput
 
     let maxLength: Int
+    let epoch: Int
     private var discarding = false
 
-    init(maxLength: Int) {
+    init(maxLength: Int, epoch: Int) {
         self.maxLength = maxLength
+        self.epoch = epoch
     }
 
     mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
@@ -34,16 +46,16 @@ struct SMTPLineDecoder: ByteToMessageDecoder {
         buffer.moveReaderIndex(forwardBy: 1)
         if discarding || length > maxLength {
             discarding = false
-            context.fireChannelRead(wrapInboundOut(.tooLong))
+            context.fireChannelRead(wrapInboundOut(SMTPInput(line: .tooLong, epoch: epoch)))
             return .continue
         }
         if line.readableBytesView.last == UInt8(ascii: "\r") { line.moveWriterIndex(to: line.writerIndex - 1) }
-        context.fireChannelRead(wrapInboundOut(.line(line)))
+        context.fireChannelRead(wrapInboundOut(SMTPInput(line: .line(line), epoch: epoch)))
         return .continue
     }
 
     mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws -> DecodingState {
-        // A partial last line (the client vanished mid-line) is dropped.
+        // A partial last line (the client vanished mid-line, or STARTTLS replaced this decoder) is dropped.
         buffer.moveReaderIndex(to: buffer.writerIndex)
         return .needMoreData
     }

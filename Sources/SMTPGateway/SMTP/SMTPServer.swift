@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 import PagewireCore
 import ServiceLifecycle
 
@@ -28,6 +29,11 @@ public struct SMTPServer: Service {
     /// Listens until the task is cancelled or a graceful shutdown starts.
     public func run() async throws {
         let configuration = self.configuration
+        let tls = try configuration.tls.map { files in
+            let chain = try NIOSSLCertificate.fromPEMFile(files.certificateFile)
+            let key = try NIOSSLPrivateKey(file: files.privateKeyFile, format: .pem)
+            return try NIOSSLContext(configuration: .makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key)))
+        }
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(ChannelOptions.backlog, value: 256)
@@ -37,8 +43,8 @@ public struct SMTPServer: Service {
                     try sync.addHandler(IdleStateHandler(readTimeout: .seconds(Int64(configuration.readTimeout))))
                     try sync.addHandler(SMTPIdleTimeout(hostname: configuration.hostname))
                     // Room for a text line of maxLineLength plus dot-stuffing; longer lines are reported, not buffered.
-                    try sync.addHandler(ByteToMessageHandler(SMTPLineDecoder(maxLength: configuration.maxLineLength + 2)))
-                    return try NIOAsyncChannel<SMTPLine, ByteBuffer>(wrappingChannelSynchronously: channel)
+                    try sync.addHandler(ByteToMessageHandler(SMTPLineDecoder(maxLength: configuration.maxLineLength + 2, epoch: 0)))
+                    return try NIOAsyncChannel<SMTPInput, ByteBuffer>(wrappingChannelSynchronously: channel)
                 }
             }
         let port = server.channel.localAddress?.port ?? configuration.port
@@ -49,7 +55,7 @@ public struct SMTPServer: Service {
                 try await withThrowingDiscardingTaskGroup { group in
                     try await server.executeThenClose { connections in
                         for try await connection in connections {
-                            group.addTask { await self.serve(connection) }
+                            group.addTask { await self.serve(connection, tls: tls) }
                         }
                     }
                 }
@@ -61,7 +67,7 @@ public struct SMTPServer: Service {
         logger.info("smtp listener stopped")
     }
 
-    private func serve(_ connection: NIOAsyncChannel<SMTPLine, ByteBuffer>) async {
+    private func serve(_ connection: NIOAsyncChannel<SMTPInput, ByteBuffer>, tls: NIOSSLContext?) async {
         let ip = connection.channel.remoteAddress?.ipAddress ?? "unknown"
         let admitted = await limiter.connectionOpened(ip: ip)
         do {
@@ -72,8 +78,17 @@ public struct SMTPServer: Service {
                 }
                 var session = SMTPSession(configuration: configuration, intake: intake, limiter: limiter, clientIP: ip, logger: logger)
                 try await outbound.write(ByteBuffer(string: session.greeting.wire))
-                for try await line in inbound {
-                    let (replies, close) = await session.handle(line)
+                var epoch = 0
+                for try await input in inbound {
+                    // Plain text that came behind STARTTLS, before TLS was in place: never read it.
+                    guard input.epoch == epoch else { continue }
+                    let (replies, close) = await session.handle(input.line)
+                    if session.upgradeRequested, let tls {
+                        session.upgradeRequested = false
+                        epoch += 1
+                        try await startTLS(connection.channel, context: tls, reply: replies.map(\.wire).joined(), epoch: epoch)
+                        continue
+                    }
                     if !replies.isEmpty { try await outbound.write(ByteBuffer(string: replies.map(\.wire).joined())) }
                     if close { break }
                 }
@@ -83,5 +98,20 @@ public struct SMTPServer: Service {
             logger.debug("smtp connection ended", metadata: ["smtp.client": "\(ip)", "error": "\(error)"])
         }
         if admitted { await limiter.connectionClosed(ip: ip) }
+    }
+
+    /// In one event-loop turn, so no byte can slip between: the 220 goes out in plain text, the
+    /// old decoder is replaced by one of the next epoch, and TLS goes in front of everything.
+    private func startTLS(_ channel: any Channel, context: NIOSSLContext, reply: String, epoch: Int) async throws {
+        let maxLength = configuration.maxLineLength + 2
+        try await channel.eventLoop.submit {
+            channel.writeAndFlush(ByteBuffer(string: reply), promise: nil)
+            let sync = channel.pipeline.syncOperations
+            let old = try sync.handler(type: ByteToMessageHandler<SMTPLineDecoder>.self)
+            let timeout = try sync.handler(type: SMTPIdleTimeout.self)
+            try sync.addHandler(ByteToMessageHandler(SMTPLineDecoder(maxLength: maxLength, epoch: epoch)), position: .after(timeout))
+            sync.removeHandler(old, promise: nil)
+            try sync.addHandler(NIOSSLServerHandler(context: context), position: .first)
+        }.get()
     }
 }

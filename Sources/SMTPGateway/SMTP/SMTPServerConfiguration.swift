@@ -19,6 +19,8 @@ public struct SMTPServerConfiguration: Sendable {
     public var maxLineLength: Int
     /// Rate limits.
     public var limits: SMTPRateLimiter.Limits
+    /// PEM certificate chain and private key for STARTTLS; nil: STARTTLS is not offered.
+    public var tls: (certificateFile: String, privateKeyFile: String)?
 
     /// Seconds as a plain integer (kept NIO-free for callers).
     public typealias TimeAmountSeconds = Int
@@ -26,8 +28,10 @@ public struct SMTPServerConfiguration: Sendable {
     /// A configuration.
     public init(
         host: String = "127.0.0.1", port: Int = 2525, hostname: String = "pagewire.local", maxMessageBytes: Int = 25 << 20,
-        maxRecipients: Int = 100, readTimeout: Int = 300, maxLineLength: Int = 998, limits: SMTPRateLimiter.Limits = .init()
+        maxRecipients: Int = 100, readTimeout: Int = 300, maxLineLength: Int = 998, limits: SMTPRateLimiter.Limits = .init(),
+        tls: (certificateFile: String, privateKeyFile: String)? = nil
     ) {
+        self.tls = tls
         self.host = host
         self.port = port
         self.hostname = hostname
@@ -47,6 +51,7 @@ extension SMTPServerConfiguration {
             maxMessageBytes: configuration.smtpMaxMessageBytes, readTimeout: configuration.smtpTimeoutSeconds,
             limits: SMTPRateLimiter.Limits(
                 connectionsPerIP: configuration.smtpConnectionsPerIP, messagesPerIP: configuration.smtpMessagesPerMinutePerIP,
-                messagesPerSender: configuration.smtpMessagesPerMinutePerSender, window: 60))
+                messagesPerSender: configuration.smtpMessagesPerMinutePerSender, window: 60),
+            tls: configuration.smtpTLSCertificateFile.flatMap { cert in configuration.smtpTLSPrivateKeyFile.map { (cert, $0) } })
     }
 }

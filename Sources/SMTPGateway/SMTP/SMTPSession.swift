@@ -22,6 +22,10 @@ struct SMTPSession {
     private var recipients: [FaxMailAddress] = []
     private var companyID: Int64?
     private var badCommands = 0
+    /// STARTTLS completed: EHLO no longer offers it, and lines of older decoders are dropped.
+    private(set) var tlsActive = false
+    /// Set when STARTTLS was accepted: the server must put TLS and a fresh decoder in place.
+    var upgradeRequested = false
 
     // DATA state
     private var message: [UInt8] = []
@@ -56,10 +60,10 @@ struct SMTPSession {
             resetTransaction()
             phase = .ready
             if command.verb == "HELO" { return ([SMTPReply(250, nil, "\(configuration.hostname)")], false) }
-            return ([SMTPReply(250, lines: [
-                "\(configuration.hostname) greets \(helo)", "SIZE \(configuration.maxMessageBytes)", "8BITMIME", "PIPELINING",
-                "ENHANCEDSTATUSCODES",
-            ])], false)
+            var lines = ["\(configuration.hostname) greets \(helo)", "SIZE \(configuration.maxMessageBytes)", "8BITMIME", "PIPELINING"]
+            if configuration.tls != nil && !tlsActive { lines.append("STARTTLS") }
+            lines.append("ENHANCEDSTATUSCODES")
+            return ([SMTPReply(250, lines: lines)], false)
         case "MAIL": return await mail(command.argument)
         case "RCPT": return await rcpt(command.argument)
         case "DATA":
@@ -78,7 +82,18 @@ struct SMTPSession {
         case "QUIT": return ([SMTPReply(221, "2.0.0", "\(configuration.hostname) closing connection")], true)
         case "VRFY": return ([SMTPReply(252, "2.5.2", "cannot verify; send the message and a notice will answer")], false)
         case "HELP": return ([SMTPReply(214, "2.0.0", "send a document to <fax number>@<your company's fax domain>")], false)
-        case "STARTTLS": return bad(SMTPReply(502, "5.5.1", "STARTTLS is not offered on this listener"))
+        case "STARTTLS":
+            guard configuration.tls != nil else { return bad(SMTPReply(502, "5.5.1", "STARTTLS is not offered on this listener")) }
+            guard !tlsActive else { return bad(SMTPReply(503, "5.5.1", "TLS is already active")) }
+            guard command.argument.isEmpty else { return bad(SMTPReply(501, "5.5.4", "STARTTLS takes no argument")) }
+            guard phase != .mail else { return bad(SMTPReply(503, "5.5.1", "STARTTLS in the middle of a transaction")) }
+            // RFC 3207: everything known before TLS is forgotten; the client starts over with EHLO.
+            resetTransaction()
+            helo = ""
+            phase = .start
+            tlsActive = true
+            upgradeRequested = true
+            return ([SMTPReply(220, "2.0.0", "ready to start TLS")], false)
         case "BDAT", "EXPN", "TURN", "ETRN": return bad(SMTPReply(502, "5.5.1", "\(command.verb) is not implemented"))
         default: return bad(SMTPReply(500, "5.5.1", "command not recognised"))
         }

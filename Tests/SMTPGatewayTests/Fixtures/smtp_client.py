@@ -109,7 +109,7 @@ def scenario(name, frm, to):
     raise SystemExit("unknown scenario " + name)
 
 
-def send(port, frm, to, name, envelope_from=None):
+def send(port, frm, to, name, envelope_from=None, tls=False):
     rcpts = to.split(",")
     msg = scenario(name, frm, rcpts)
     out = {"ok": False, "refused": {}, "error": None, "code": None, "message": None}
@@ -117,6 +117,14 @@ def send(port, frm, to, name, envelope_from=None):
         with smtplib.SMTP("127.0.0.1", int(port), timeout=30) as s:
             s.ehlo("client.example")
             out["esmtp"] = sorted(s.esmtp_features.keys())
+            if tls:
+                import ssl
+                context = ssl.create_default_context(cafile=tls)
+                context.check_hostname = False
+                s.starttls(context=context)
+                s.ehlo("client.example")
+                out["tls"] = s.sock.version()
+                out["esmtp_after_tls"] = sorted(s.esmtp_features.keys())
             refused = s.sendmail(frm if envelope_from is None else envelope_from, rcpts, msg)
             out["refused"] = {k: [v[0], v[1].decode()] for k, v in refused.items()}
             out["ok"] = True
@@ -172,5 +180,8 @@ def raw(port):
 if __name__ == "__main__":
     if sys.argv[1] == "send":
         send(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6] if len(sys.argv) > 6 else None)
+    elif sys.argv[1] == "send-tls":
+        # send-tls PORT FROM TO SCENARIO CA-FILE: STARTTLS, verifying the server against CA-FILE
+        send(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5], None, tls=sys.argv[6])
     elif sys.argv[1] == "raw":
         raw(sys.argv[2])

@@ -86,6 +86,8 @@ struct MailFixture {
         let code: Int?
         let message: String?
         let esmtp: [String]?
+        let tls: String?
+        let esmtp_after_tls: [String]?
 
         func refusal(_ rcpt: String) -> (code: Int, text: String)? {
             guard let r = refused[rcpt], r.count == 2, case .int(let c) = r[0], case .string(let t) = r[1] else { return nil }
@@ -117,6 +119,24 @@ struct MailFixture {
         var args = ["send", String(port ?? self.port), from, to.joined(separator: ","), scenario]
         if let envelopeFrom { args.append(envelopeFrom) }
         return try JSONDecoder().decode(SendResult.self, from: await Self.run("/usr/bin/python3", [Self.script] + args))
+    }
+
+    /// Sends one scenario message after STARTTLS, trusting only `certificate`.
+    func sendOverTLS(from: String, to: [String], scenario: String, certificate: String) async throws -> SendResult {
+        let args = ["send-tls", String(port), from, to.joined(separator: ","), scenario, certificate]
+        return try JSONDecoder().decode(SendResult.self, from: await Self.run("/usr/bin/python3", [Self.script] + args))
+    }
+
+    /// A self-signed certificate and key (PEM) for the listener, made with openssl.
+    static func selfSignedCertificate() async throws -> (certificate: String, key: String) {
+        let directory = NSTemporaryDirectory() + "pw-tls-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let cert = directory + "/cert.pem", key = directory + "/key.pem"
+        _ = try await run("/usr/bin/openssl", [
+            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key, "-out", cert,
+            "-days", "2", "-subj", "/CN=gw.test", "-addext", "subjectAltName=DNS:gw.test,IP:127.0.0.1",
+        ])
+        return (cert, key)
     }
 
     /// Sends raw bytes chunk by chunk ("<wait>" waits for replies, "<close>" hangs up) and collects replies.
