@@ -15,6 +15,11 @@ public struct MailIntakeHandler: WorkHandler {
     public func handle(_ item: WorkItem) async throws {
         struct Payload: Decodable { let mail_message_id: Int64 }
         let payload = try JSONDecoder().decode(Payload.self, from: Data(item.payload.utf8))
-        try await intake.process(messageID: payload.mail_message_id)
+        do {
+            try await intake.process(messageID: payload.mail_message_id)
+        } catch where item.attempts >= item.maxAttempts {
+            // No retry is left: refuse and answer rather than leave the message unanswered.
+            try await intake.giveUp(messageID: payload.mail_message_id, reason: String(describing: error).prefix(200).description)
+        }
     }
 }

@@ -200,6 +200,35 @@ struct SMTPGatewayTests {
         }
     }
 
+    @Test func limitsAndAMessageThatCannotBeProcessedAreStillAnswered() async throws {
+        try await MailFixture.with { f in
+            let to = ["2065550100@\(Self.domain)", "2065550101@\(Self.domain)"]
+            // setup: the company may send one fax a day
+            try await SettingsRepository(database: f.database).set(Settings.dailyFaxLimit, to: 1, atAccount: f.company.id, scope: f.company.scope)
+            // act
+            #expect(try await f.send(from: MailFixture.senderAddress, to: to, scenario: "pdf").ok)
+            #expect(try await f.processQueuedMail() == 1)
+            // check: nothing half-created, the reason in the notice
+            let limited = try await f.lastMessage()
+            #expect(limited.resultCode == "limit_exceeded" && limited.faxIDs.isEmpty)
+            #expect(try await f.notice(for: limited.id)?.text.contains("daily limit") == true)
+            #expect(try await f.database.query("SELECT COUNT(*) AS n FROM faxes")[0].get("n", as: Int.self) == 0)
+
+            // setup: a stored message whose vault document became unreadable, on its last attempt
+            #expect(try await f.send(from: MailFixture.senderAddress, to: to, scenario: "pdf").ok)
+            let broken = try await f.lastMessage()
+            try await f.database.execute(
+                "UPDATE document_chunks SET bytes = REPEAT('x', 64) WHERE document_id = (SELECT document_id FROM mail_messages WHERE id = ?)", broken.id)
+            try await f.database.execute("UPDATE work SET attempts = max_attempts - 1 WHERE kind = ?", MailIntake.processKind)
+            // act
+            #expect(try await f.processQueuedMail() == 1)
+            // check: refused with general_error and answered at the return path
+            let answered = try await f.lastMessage()
+            #expect(answered.resultCode == "general_error" && answered.notice == "queued")
+            #expect(try await f.notice(for: broken.id)?.to == MailFixture.senderAddress)
+        }
+    }
+
     func rawMessage(_ f: MailFixture, _ id: Int64) async throws -> [UInt8] {
         let row = try await f.database.query("SELECT document_id FROM mail_messages WHERE id = ?", id)[0]
         // The transit copy was released after processing; a key holder reads it.

@@ -118,6 +118,21 @@ public struct MailIntake: Sendable {
             outcome: outcome, recipients: recipients, now: now)
     }
 
+    /// The last attempt to process a message failed (the vault or the database kept failing):
+    /// the message is refused with `general_error` and answered at its return path, so no
+    /// message that got a 250 ever ends unanswered.
+    public func giveUp(messageID: Int64, reason: String, now: Date = Date()) async throws {
+        guard let row = try await database.query(
+            "SELECT company_id, document_id, state, return_path, recipients_json FROM mail_messages WHERE id = ?", messageID
+        ).first, try row.get("state", as: String.self) == "received" else { return }
+        let recipients = try JSONDecoder().decode([String].self, from: Data(try row.get("recipients_json", as: String.self).utf8))
+        _ = try await finish(
+            messageID, companyID: try row.get("company_id"), documentID: try row.get("document_id"), mail: ParsedMail(fromAddress: nil),
+            returnPath: try row.get("return_path"), user: nil,
+            outcome: .refused(.generalError, "the message could not be processed (\(reason)); please send it again"),
+            recipients: recipients, now: now)
+    }
+
     private func decide(_ mail: ParsedMail, user: User?, recipients: [String], messageID: Int64, companyID: Int64, now: Date) async throws -> Outcome {
         guard let user else {
             let from = mail.fromAddress.map { SendingAddressRepository.normalise($0) } ?? "(no From address)"
