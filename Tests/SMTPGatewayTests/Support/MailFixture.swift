@@ -155,6 +155,11 @@ struct MailFixture {
         }
     }
 
+    /// For `defer` blocks, which cannot await.
+    static func runBlockingForCleanup(_ executable: String, _ arguments: [String]) throws -> Data {
+        try runBlocking(executable, arguments, input: Data())
+    }
+
     private static func runBlocking(_ executable: String, _ arguments: [String], input: Data) throws -> Data {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
