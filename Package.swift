@@ -99,6 +99,12 @@ let package = Package(
             ],
             path: "Sources/SMTPGateway"
         ),
+        // scripts/benchmarks/smtp.sh: listener acceptance against Postfix (release build).
+        .executableTarget(
+            name: "SMTPBench",
+            dependencies: ["SMTPGateway", "PagewireCore", .product(name: "Logging", package: "swift-log")],
+            path: "Sources/SMTPBench"
+        ),
         .testTarget(
             name: "SMTPGatewayTests",
             dependencies: ["SMTPGateway", "PagewireCore", .product(name: "Logging", package: "swift-log")],

@@ -56,11 +56,15 @@ public struct MailIntake: Sendable {
     /// Stores a message and its processing work; returns the `mail_messages` id. Only after this
     /// returns may the gateway answer 250.
     public func store(_ envelope: InboundEnvelope, raw: [UInt8], now: Date = Date()) async throws -> Int64 {
-        let document = try await documents.put(
-            companyID: envelope.companyID, accountID: envelope.companyID, kind: .original, contentType: "message/rfc822",
-            bytes: raw, transitCopy: true, now: now)
         let recipients = String(decoding: try JSONEncoder().encode(envelope.recipients.map(\.address)), as: UTF8.self)
+        let transitKey = documents.transit.current
+        // One transaction, one commit: the encrypted message, its row and its work exist together or not at all.
         return try await database.transaction { c in
+            let writer = try ChunkWriter.begin(
+                on: c, companyID: envelope.companyID, accountID: envelope.companyID, kind: .original, contentType: "message/rfc822",
+                transitKey: transitKey, transitCopy: true, now: now)
+            try writer.append(raw, on: c)
+            let document = try writer.finish(on: c)
             let id = Int64(try c.execute(
                 """
                 INSERT INTO mail_messages (company_id, document_id, client_ip, helo, return_path, recipients_json, byte_count, received_at)

@@ -8,12 +8,13 @@ public enum SMTPLine: Sendable, Equatable {
     case tooLong
 }
 
-/// A line and the decoder generation that read it: STARTTLS puts a new decoder (epoch + 1)
+/// The lines one read brought (in order, so a 100 KB message crosses into the session in a few
+/// steps rather than line by line) and the decoder generation that read them: STARTTLS puts a new decoder (epoch + 1)
 /// behind TLS, and the session drops every line of an older epoch, so plain text pipelined or
 /// injected behind STARTTLS is never taken as if it came through TLS (CVE-2011-0411).
 public struct SMTPInput: Sendable, Equatable {
-    /// The line.
-    public var line: SMTPLine
+    /// The lines, at least one.
+    public var lines: [SMTPLine]
     /// The decoder generation: 0 before STARTTLS, 1 after.
     public var epoch: Int
 }
@@ -33,25 +34,31 @@ struct SMTPLineDecoder: ByteToMessageDecoder {
     }
 
     mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
+        var lines: [SMTPLine] = []
+        while let line = nextLine(&buffer) { lines.append(line) }
+        guard !lines.isEmpty else { return .needMoreData }
+        context.fireChannelRead(wrapInboundOut(SMTPInput(lines: lines, epoch: epoch)))
+        return .continue
+    }
+
+    private mutating func nextLine(_ buffer: inout ByteBuffer) -> SMTPLine? {
         let view = buffer.readableBytesView
         guard let lf = view.firstIndex(of: UInt8(ascii: "\n")) else {
             if buffer.readableBytes > maxLength {
                 discarding = true
                 buffer.moveReaderIndex(to: buffer.writerIndex)
             }
-            return .needMoreData
+            return nil
         }
         let length = lf - view.startIndex
-        guard var line = buffer.readSlice(length: length) else { return .needMoreData }
+        guard var line = buffer.readSlice(length: length) else { return nil }
         buffer.moveReaderIndex(forwardBy: 1)
         if discarding || length > maxLength {
             discarding = false
-            context.fireChannelRead(wrapInboundOut(SMTPInput(line: .tooLong, epoch: epoch)))
-            return .continue
+            return .tooLong
         }
         if line.readableBytesView.last == UInt8(ascii: "\r") { line.moveWriterIndex(to: line.writerIndex - 1) }
-        context.fireChannelRead(wrapInboundOut(SMTPInput(line: .line(line), epoch: epoch)))
-        return .continue
+        return .line(line)
     }
 
     mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws -> DecodingState {

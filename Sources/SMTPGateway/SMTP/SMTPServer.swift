@@ -79,18 +79,27 @@ public struct SMTPServer: Service {
                 var session = SMTPSession(configuration: configuration, intake: intake, limiter: limiter, clientIP: ip, logger: logger)
                 try await outbound.write(ByteBuffer(string: session.greeting.wire))
                 var epoch = 0
-                for try await input in inbound {
+                reading: for try await input in inbound {
                     // Plain text that came behind STARTTLS, before TLS was in place: never read it.
                     guard input.epoch == epoch else { continue }
-                    let (replies, close) = await session.handle(input.line)
-                    if session.upgradeRequested, let tls {
-                        session.upgradeRequested = false
-                        epoch += 1
-                        try await startTLS(connection.channel, context: tls, reply: replies.map(\.wire).joined(), epoch: epoch)
-                        continue
+                    var pending = ""
+                    for line in input.lines {
+                        let (replies, close) = await session.handle(line)
+                        if session.upgradeRequested, let tls {
+                            session.upgradeRequested = false
+                            epoch += 1
+                            if !pending.isEmpty { try await outbound.write(ByteBuffer(string: pending)) }
+                            try await startTLS(connection.channel, context: tls, reply: replies.map(\.wire).joined(), epoch: epoch)
+                            continue reading  // the rest of this read came in plain text behind STARTTLS
+                        }
+                        pending += replies.map(\.wire).joined()
+                        if close {
+                            if !pending.isEmpty { try await outbound.write(ByteBuffer(string: pending)) }
+                            break reading
+                        }
                     }
-                    if !replies.isEmpty { try await outbound.write(ByteBuffer(string: replies.map(\.wire).joined())) }
-                    if close { break }
+                    // Replies to pipelined commands go out together, in order.
+                    if !pending.isEmpty { try await outbound.write(ByteBuffer(string: pending)) }
                 }
             }
         } catch {

@@ -165,18 +165,18 @@ struct SMTPSession {
             longLine = true
             return ([], false)
         }
-        var view = buffer.readableBytesView[...]
-        if view.first == UInt8(ascii: ".") {
-            if view.count == 1 { return await endOfData() }
-            view = view.dropFirst()  // dot-unstuffing (RFC 5321 §4.5.2)
+        var line = buffer
+        if line.readableBytesView.first == UInt8(ascii: ".") {
+            if line.readableBytes == 1 { return await endOfData() }
+            line.moveReaderIndex(forwardBy: 1)  // dot-unstuffing (RFC 5321 §4.5.2)
         }
-        if view.count > configuration.maxLineLength { longLine = true }
+        if line.readableBytes > configuration.maxLineLength { longLine = true }
         if !oversize {
-            if message.count + view.count + 2 > configuration.maxMessageBytes {
+            if message.count + line.readableBytes + 2 > configuration.maxMessageBytes {
                 oversize = true
                 message = []
             } else {
-                message.append(contentsOf: view)
+                line.withUnsafeReadableBytes { message.append(contentsOf: $0) }
                 message.append(13)
                 message.append(10)
             }
