@@ -22,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         // portal: HTTPField for headers such as Set-Cookie (already in the graph through Hummingbird)
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        // STARTTLS on the e-mail-to-fax listener.
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         // C libraries from Debian packages: one module map each, imported privately by one wrapper.
@@ -74,7 +76,7 @@ let package = Package(
         .executableTarget(
             name: "Jobs",
             dependencies: [
-                "PagewireCore", "FaxEngine",
+                "PagewireCore", "FaxEngine", "SMTPGateway",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -104,6 +106,31 @@ let package = Package(
             exclude: ["Browser"]
         ),
         // --- end portal ---
+        // E-mail to fax (issue 10): GMime behind one wrapper, the SMTP listener, intake handlers.
+        .systemLibrary(name: "CGMime", path: "Sources/CGMime", pkgConfig: "gmime-3.0"),
+        .target(
+            name: "SMTPGateway",
+            dependencies: [
+                "PagewireCore", "FaxEngine", "CGMime",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Sources/SMTPGateway"
+        ),
+        // scripts/benchmarks/smtp.sh: listener acceptance against Postfix (release build).
+        .executableTarget(
+            name: "SMTPBench",
+            dependencies: ["SMTPGateway", "PagewireCore", .product(name: "Logging", package: "swift-log")],
+            path: "Sources/SMTPBench"
+        ),
+        .testTarget(
+            name: "SMTPGatewayTests",
+            dependencies: ["SMTPGateway", "PagewireCore", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/SMTPGatewayTests"
+        ),
 
         .testTarget(name: "PagewireCoreTests", dependencies: ["PagewireCore", .product(name: "Logging", package: "swift-log")], path: "Tests/PagewireCoreTests"),
         .testTarget(name: "FaxEngineTests", dependencies: ["FaxEngine", "PagewireCore"], path: "Tests/FaxEngineTests"),

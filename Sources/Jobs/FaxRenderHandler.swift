@@ -36,15 +36,24 @@ struct FaxRenderHandler: WorkHandler {
         let resolution = FaxResolution(rawValue: job.quality.rawValue) ?? .fine
         let renderer = DocumentRenderer(options: RenderOptions(resolution: resolution))
         let rendered: RenderedDocument
+        var cover = job.cover
+        var senderName = job.senderName
+        if cover == nil, let coverText = job.coverTextDocumentID {
+            // An e-mailed fax keeps its cover words (subject and body) encrypted in the vault.
+            let bytes = try await documents.read(coverText, companyID: job.companyID, reader: .system(purpose: "rendering fax \(faxID)"))
+            let text = try JSONDecoder().decode(CoverText.self, from: Data(bytes))
+            cover = CoverPageRequest(template: "plain", subject: text.subject, message: text.message)
+            if !text.senderName.isEmpty { senderName = text.senderName }
+        }
         do {
-            if let cover = job.cover {
+            if let cover {
                 let template: CoverPageTemplate
                 do { template = try CoverPageTemplate.load(named: cover.template, from: coverPageDirectory) } catch {
                     try await scheduler.renderingFailed(faxID: faxID, reason: "there is no cover page template named \(cover.template)")
                     return
                 }
                 var fields = CoverPageFields()
-                fields.senderName = job.senderName
+                fields.senderName = senderName
                 fields.senderCompany = job.companyName
                 fields.senderEmail = job.senderEmail
                 fields.senderFax = job.callerID.flatMap { try? E164Number(parsing: $0).formatted } ?? ""

@@ -1,5 +1,6 @@
 import ArgumentParser
 import PagewireCore
+import SMTPGateway
 import ServiceLifecycle
 
 @main
@@ -30,12 +31,21 @@ extension JobsCommand {
             let vault = try Vault.open(database: database, configuration: env.configuration)
             let queue = WorkQueue(database: database, owner: registration.processID)
             try await JobHandlers.seedRecurringWork(queue)
-            let worker = WorkQueueWorker(
-                queue: queue, handlers: JobHandlers.all(database: database, vault: vault, configuration: env.configuration, logger: env.logger),
+            // E-mail to fax: the SMTP listener stores each message; `mail.intake` work processes it.
+            let intake = MailIntake(
+                database: database, documents: vault.documents, parser: GMimeMessageParser(), classifier: FaxAttachmentClassifier(),
                 logger: env.logger)
+            let worker = WorkQueueWorker(
+                queue: queue, handlers: JobHandlers.all(database: database, vault: vault, configuration: env.configuration, logger: env.logger)
+                    + [MailIntakeHandler(intake: intake)],
+                logger: env.logger)
+            var services: [any Service] = [registration, worker]
+            if env.configuration.smtpEnabled {
+                services.append(SMTPServer(configuration: .init(env.configuration), intake: intake, logger: env.logger))
+            }
             let group = ServiceGroup(
                 configuration: .init(
-                    services: [registration, worker] as [any Service],
+                    services: services,
                     gracefulShutdownSignals: [.sigterm, .sigint], logger: env.logger))
             try await group.run()
             await database.shutdown()

@@ -16,6 +16,7 @@ PW_PACKAGES=(
     libmagickwand-dev imagemagick ghostscript
     libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui
     libcurl4-openssl-dev
+    libgmime-3.0-dev swaks python3 openssl postfix
     procps psmisc util-linux
     kamailio
     chromium chromium-driver
@@ -35,6 +36,8 @@ pw_install_packages() {
     local sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo"
     export DEBIAN_FRONTEND=noninteractive
+    # Postfix (a test peer for e-mail to fax) installs without configuring a system mailer.
+    echo "postfix postfix/main_mailer_type select No configuration" | $sudo debconf-set-selections
     $sudo apt-get update -qq >/dev/null || pw_die "apt-get update failed"
     $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
         || pw_die "apt-get install failed for: ${missing[*]}"

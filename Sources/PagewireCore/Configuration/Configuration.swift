@@ -53,6 +53,29 @@ public struct Configuration: Sendable {
     public var apiMaxBodyBytes: Int
     /// Whether webhooks may target loopback and private addresses (tests, closed networks).
     public var webhooksAllowPrivateTargets: Bool
+    // E-mail to fax (the SMTP listener of pagewire-jobs).
+    /// Whether pagewire-jobs runs the SMTP listener.
+    public var smtpEnabled: Bool
+    /// Address the SMTP listener binds.
+    public var smtpHost: String
+    /// Port of the SMTP listener (0 picks a free one).
+    public var smtpPort: Int
+    /// Host name in the SMTP greeting.
+    public var smtpHostname: String
+    /// Largest message accepted, in bytes (SIZE; 552 beyond it).
+    public var smtpMaxMessageBytes: Int
+    /// Seconds of client silence before the listener closes the connection (421).
+    public var smtpTimeoutSeconds: Int
+    /// Connections open at once from one IP address (0: no limit).
+    public var smtpConnectionsPerIP: Int
+    /// Messages per minute from one IP address (0: no limit).
+    public var smtpMessagesPerMinutePerIP: Int
+    /// Messages per minute from one return path (0: no limit).
+    public var smtpMessagesPerMinutePerSender: Int
+    /// PEM certificate chain for STARTTLS; nil (empty) means STARTTLS is not offered.
+    public var smtpTLSCertificateFile: String?
+    /// PEM private key for STARTTLS.
+    public var smtpTLSPrivateKeyFile: String?
 
     /// The keys a configuration may contain, with their defaults; `nil` means required.
     static let keys: [Key] = [
@@ -79,6 +102,17 @@ public struct Configuration: Sendable {
         Key("vault.transit_key_file", default: "var/keys/transit.key"),
         Key("api.max_body_bytes", default: "26214400"),
         Key("webhooks.allow_private_targets", default: "false"),
+        Key("smtp.enabled", default: "true"),
+        Key("smtp.host", default: "127.0.0.1"),
+        Key("smtp.port", default: "2525"),
+        Key("smtp.hostname", default: "pagewire.local"),
+        Key("smtp.max_message_bytes", default: "26214400"),
+        Key("smtp.timeout_seconds", default: "300"),
+        Key("smtp.connections_per_ip", default: "20"),
+        Key("smtp.messages_per_minute_per_ip", default: "120"),
+        Key("smtp.messages_per_minute_per_sender", default: "60"),
+        Key("smtp.tls_certificate_file", default: ""),
+        Key("smtp.tls_private_key_file", default: ""),
     ]
 
     struct Key: Sendable {
@@ -178,12 +212,20 @@ public struct Configuration: Sendable {
         simulatorSpool = try reader.string("simulator.spool")
         vaultTransitKeyFile = try reader.string("vault.transit_key_file")
         apiMaxBodyBytes = try reader.integer("api.max_body_bytes", in: 1024...1_073_741_824)
-        webhooksAllowPrivateTargets = try reader.read("webhooks.allow_private_targets") { text in
-            switch text.lowercased() {
-            case "true", "1", "yes": return true
-            case "false", "0", "no": return false
-            default: throw ReasonError("expected true or false")
-            }
+        webhooksAllowPrivateTargets = try reader.boolean("webhooks.allow_private_targets")
+        smtpEnabled = try reader.boolean("smtp.enabled")
+        smtpHost = try reader.string("smtp.host")
+        smtpPort = try reader.integer("smtp.port", in: 0...65535)
+        smtpHostname = try reader.string("smtp.hostname")
+        smtpMaxMessageBytes = try reader.integer("smtp.max_message_bytes", in: 1024...(1 << 30))
+        smtpTimeoutSeconds = try reader.integer("smtp.timeout_seconds", in: 1...3600)
+        smtpConnectionsPerIP = try reader.integer("smtp.connections_per_ip", in: 0...100_000)
+        smtpMessagesPerMinutePerIP = try reader.integer("smtp.messages_per_minute_per_ip", in: 0...1_000_000)
+        smtpMessagesPerMinutePerSender = try reader.integer("smtp.messages_per_minute_per_sender", in: 0...1_000_000)
+        smtpTLSCertificateFile = try reader.read("smtp.tls_certificate_file") { $0.isEmpty ? nil : $0 }
+        smtpTLSPrivateKeyFile = try reader.read("smtp.tls_private_key_file") { $0.isEmpty ? nil : $0 }
+        guard (smtpTLSCertificateFile == nil) == (smtpTLSPrivateKeyFile == nil) else {
+            throw .invalid("smtp.tls_private_key_file", reason: "set both smtp.tls_certificate_file and smtp.tls_private_key_file, or neither")
         }
     }
 
@@ -234,6 +276,16 @@ private struct Reader {
         try read(key) { text in
             guard !text.isEmpty else { throw ReasonError("must not be empty") }
             return text
+        }
+    }
+
+    func boolean(_ key: String) throws(ConfigurationError) -> Bool {
+        try read(key) { text in
+            switch text.lowercased() {
+            case "true", "yes", "1", "on": return true
+            case "false", "no", "0", "off": return false
+            default: throw ReasonError("'\(text)' is not true or false")
+            }
         }
     }
 

@@ -15,9 +15,11 @@ public struct RenderJob: Sendable, Equatable {
     /// Originals in page order: document id and media type.
     public var originals: [(documentID: Int64, contentType: String)]
     public var cover: CoverPageRequest?
+    /// The vault document with the cover words of an e-mailed fax (`CoverText` JSON), if any.
+    public var coverTextDocumentID: Int64?
 
     public static func == (a: RenderJob, b: RenderJob) -> Bool {
-        a.faxID == b.faxID && a.originals.map(\.documentID) == b.originals.map(\.documentID) && a.cover == b.cover
+        a.faxID == b.faxID && a.originals.map(\.documentID) == b.originals.map(\.documentID) && a.cover == b.cover && a.coverTextDocumentID == b.coverTextDocumentID
     }
 }
 
@@ -50,6 +52,9 @@ extension FaxScheduler {
                     CoverPageRequest(template: try r.get("template"), subject: try r.optional("subject"),
                                      message: try r.optional("message"), recipientName: try r.optional("recipient_name"))
                 }
+            let coverText: Int64? = try c.query(
+                "SELECT document_id FROM fax_documents WHERE fax_id = ? AND role = 'cover' ORDER BY n LIMIT 1", faxID
+            ).first.map { try $0.get("document_id") }
             let display: String = try row.optional("display_name") ?? ""
             return RenderJob(
                 faxID: faxID, companyID: try row.get("company_id"), accountID: try row.get("account_id"),
@@ -57,7 +62,7 @@ extension FaxScheduler {
                 callerID: try row.optional("caller_id"),
                 senderName: display.isEmpty ? (try row.optional("username") ?? "") : display,
                 senderEmail: try row.optional("email") ?? "", companyName: try row.get("company_name"),
-                originals: originals, cover: cover)
+                originals: originals, cover: cover, coverTextDocumentID: coverText)
         }
     }
 

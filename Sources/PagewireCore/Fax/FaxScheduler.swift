@@ -11,6 +11,8 @@ public struct OutboundSubmission: Sendable {
     public var coverPage: Bool
     /// The cover page's template and fields, stored with each fax for rendering.
     public var cover: CoverPageRequest?
+    /// The vault document holding the cover page's words (`CoverText` JSON), if any.
+    public var coverDocumentID: Int64?
     public var retryOverride: RetryPolicy?
     public var scheduledAt: Date?
     /// With the same key and the same request, a second submission returns the first one's faxes.
@@ -19,14 +21,15 @@ public struct OutboundSubmission: Sendable {
     public var requestHash: String
 
     public init(recipients: [String], callerID: String? = nil, quality: FaxQuality = .fine, documentIDs: [Int64], coverPage: Bool = false,
-                retryOverride: RetryPolicy? = nil, scheduledAt: Date? = nil, idempotencyKey: String? = nil, requestHash: String = "",
+                coverDocumentID: Int64? = nil, retryOverride: RetryPolicy? = nil, scheduledAt: Date? = nil, idempotencyKey: String? = nil, requestHash: String = "",
                 cover: CoverPageRequest? = nil) {
         self.recipients = recipients
         self.cover = cover
         self.callerID = callerID
         self.quality = quality
         self.documentIDs = documentIDs
-        self.coverPage = coverPage || cover != nil
+        self.coverPage = coverPage || cover != nil || coverDocumentID != nil
+        self.coverDocumentID = coverDocumentID
         self.retryOverride = retryOverride
         self.scheduledAt = scheduledAt
         self.idempotencyKey = idempotencyKey
@@ -170,6 +173,9 @@ public struct FaxScheduler: Sendable {
                     try c.execute(
                         "INSERT INTO fax_cover_pages (fax_id, template, subject, message, recipient_name) VALUES (?, ?, ?, ?, ?)",
                         id, cover.template, cover.subject, cover.message, cover.recipientName)
+                }
+                if let cover = submission.coverDocumentID {
+                    try c.execute("INSERT INTO fax_documents (fax_id, n, document_id, role) VALUES (?, 0, ?, 'cover')", id, cover)
                 }
                 try Self.event(c, id, now, "submitted", status: "accepted")
                 try WorkQueue.enqueue(on: c, kind: Self.renderKind, payload: "{\"fax_id\":\(id)}", runAt: now, dedupeKey: "fax.render.\(id)")

@@ -1,0 +1,43 @@
+import Foundation
+import PagewireCore
+import SMTPGateway
+import Testing
+
+@Suite("pagewire-jobs with e-mail to fax")
+struct JobsMailProcessTests {
+    @Test func aMessageAcceptedBeforeACrashIsStillFaxedAndTheJobsListenerTakesMail() async throws {
+        try await MailFixture.with { f in
+            // setup: a message got its 250, then the listener that took it died before processing it
+            let to = ["2065550100@\(MailFixture.domain)"]
+            #expect(try await f.send(from: MailFixture.senderAddress, to: to, scenario: "pdf").ok)
+            #expect(try await f.lastMessage().state == "received")
+            // act: a pagewire-jobs process starts (its own SMTP listener on a port of this suite's range)
+            let port = Int.random(in: 51_000...53_999)
+            let jobs = try TestProcess.start(
+                "pagewire-jobs", ["serve"],
+                environment: [
+                    "PAGEWIRE_DATABASE_URL": f.test.url.urlString, "PAGEWIRE_VAULT_TRANSIT_KEY_FILE": f.transitKeyFile,
+                    "PAGEWIRE_SMTP_PORT": String(port), "PAGEWIRE_SMTP_HOSTNAME": "jobs.test", "PAGEWIRE_LOG_LEVEL": "info",
+                ],
+                mergingStandardError: true)
+            while let line = try jobs.readLine() {
+                if line.contains("smtp listening") { break }
+            }
+            let second = try await f.send(from: MailFixture.scannerAddress, to: to, scenario: "pdf", port: port)
+            #expect(second.ok, "\(second)")
+            // check: its worker processes both (polling the rows the process writes)
+            var messages: [MailFixture.Message] = []
+            for _ in 0..<300 {
+                messages = try await f.messages()
+                if messages.count == 2 && messages.allSatisfy({ $0.state != "received" }) { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(messages.map(\.resultCode) == ["ok", "ok"], "\(messages.map(\.detail))")
+            #expect(messages.map(\.faxIDs.count) == [1, 1])
+            #expect(try await f.notices().map(\.to) == [MailFixture.senderAddress, MailFixture.scannerAddress])
+            // check: it stops cleanly on SIGTERM, the listener included
+            kill(jobs.processIdentifier, SIGTERM)
+            #expect(jobs.wait() == 0)
+        }
+    }
+}
