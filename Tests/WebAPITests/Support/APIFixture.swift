@@ -93,6 +93,8 @@ struct APIFixture: Sendable {
             "PAGEWIRE_PATHS_RESOURCES": configuration.resourcesDirectory,
             "PAGEWIRE_PATHS_VAR": directory,
             "PAGEWIRE_WEBHOOKS_ALLOW_PRIVATE_TARGETS": String(configuration.webhooksAllowPrivateTargets),
+            // its e-mail-to-fax listener on a free port: several of these run at once
+            "PAGEWIRE_SMTP_PORT": "0",
         ])
     }
 
