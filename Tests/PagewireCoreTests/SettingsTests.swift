@@ -76,3 +76,34 @@ struct SettingsTests {
         }
     }
 }
+
+@Suite("Settings changes in the audit log")
+struct SettingsAuditTests {
+    @Test func everyChangeIsAuditedWithItsActorKeyAndPlaceButNotItsValue() async throws {
+        try await TestDatabase.with { test in
+            // setup
+            let t = try await SampleTree.make(test.database)
+            let settings = SettingsRepository(database: test.database)
+            let scope = t.company.scope
+            let user = try await t.users.create(accountID: t.deptA.id, email: "audited@clinic.example", password: nil, scope: scope)
+            let admin = AuditActor.user(user.id, label: "admin@clinic.example", ip: "192.0.2.7")
+            // act
+            try await settings.set(Settings.outboundBlocklist, to: ["+12065550199"], atAccount: t.company.id, scope: scope, by: admin)
+            try await settings.set(Settings.retentionDays, to: 7, forUser: user.id, scope: scope, by: admin)
+            try await settings.reset(Settings.retentionDays, forUser: user.id, scope: scope, by: admin)
+            try await settings.reset(Settings.outboundBlocklist, atAccount: t.company.id, scope: scope, by: admin)
+            // a refused change (another tenant's node) writes nothing
+            await #expect(throws: SettingsError.self) {
+                try await settings.set(Settings.retentionDays, to: 9, atAccount: t.reseller.id, scope: scope, by: admin)
+            }
+            // check
+            let entries = try await AuditLog(database: test.database).entries(scopePath: t.company.path, filter: AuditFilter(actions: [.settingsChange]))
+            #expect(entries.count == 4)
+            #expect(Set(entries.map(\.targetID)) == [Settings.outboundBlocklist.name, Settings.retentionDays.name])
+            #expect(entries.allSatisfy { $0.actor.userID == user.id && $0.actor.ip == "192.0.2.7" })
+            #expect(entries.filter { $0.accountID == t.deptA.id }.count == 2)
+            let csv = try await AuditLog(database: test.database).csv(scopePath: t.company.path)
+            #expect(!csv.contains("2065550199"))
+        }
+    }
+}

@@ -66,48 +66,62 @@ public struct SettingsRepository: Sendable {
         }
     }
 
-    /// Overrides `key` at an account node inside `scope`.
-    public func set<V>(_ key: SettingKey<V>, to value: V, atAccount accountID: Int64, scope: AccountScope) async throws {
+    /// Overrides `key` at an account node inside `scope`; the audit log records who did it.
+    public func set<V>(_ key: SettingKey<V>, to value: V, atAccount accountID: Int64, scope: AccountScope,
+                       by actor: AuditActor = .system("pagewire")) async throws {
         if let problem = key.problem(with: value) { throw SettingsError.invalidValue(key: key.name, reason: problem) }
         let json = String(decoding: try Self.encoder.encode(value), as: UTF8.self)
-        try await database.withConnection { c in
+        try await database.transaction { c in
             guard try AccountRepository.fetch(c, id: accountID, scope: scope) != nil else { throw SettingsError.notFound }
             try c.execute(
                 """
                 INSERT INTO account_settings (account_id, setting_key, value_json, updated_at) VALUES (?, ?, ?, ?)
                 ON DUPLICATE KEY UPDATE value_json = VALUES(value_json), updated_at = VALUES(updated_at)
                 """, accountID, key.name, json, Date())
+            try Self.audit(c, accountID: accountID, actor: actor, key: key.name, detail: "override at account \(accountID)")
         }
     }
 
-    /// Overrides `key` for one user inside `scope`.
-    public func set<V>(_ key: SettingKey<V>, to value: V, forUser userID: Int64, scope: AccountScope) async throws {
+    /// Overrides `key` for one user inside `scope`; the audit log records who did it.
+    public func set<V>(_ key: SettingKey<V>, to value: V, forUser userID: Int64, scope: AccountScope,
+                       by actor: AuditActor = .system("pagewire")) async throws {
         if let problem = key.problem(with: value) { throw SettingsError.invalidValue(key: key.name, reason: problem) }
         let json = String(decoding: try Self.encoder.encode(value), as: UTF8.self)
-        try await database.withConnection { c in
-            guard try UserRepository.fetch(c, id: userID, scope: scope) != nil else { throw SettingsError.notFound }
+        try await database.transaction { c in
+            guard let user = try UserRepository.fetch(c, id: userID, scope: scope) else { throw SettingsError.notFound }
             try c.execute(
                 """
                 INSERT INTO user_settings (user_id, setting_key, value_json, updated_at) VALUES (?, ?, ?, ?)
                 ON DUPLICATE KEY UPDATE value_json = VALUES(value_json), updated_at = VALUES(updated_at)
                 """, userID, key.name, json, Date())
+            try Self.audit(c, accountID: user.accountID, actor: actor, key: key.name, detail: "override for user \(userID)")
         }
     }
 
     /// Removes an account's override so it inherits again ("reset to inherited").
-    public func reset<V>(_ key: SettingKey<V>, atAccount accountID: Int64, scope: AccountScope) async throws {
-        try await database.withConnection { c in
+    public func reset<V>(_ key: SettingKey<V>, atAccount accountID: Int64, scope: AccountScope,
+                         by actor: AuditActor = .system("pagewire")) async throws {
+        try await database.transaction { c in
             guard try AccountRepository.fetch(c, id: accountID, scope: scope) != nil else { throw SettingsError.notFound }
             try c.execute("DELETE FROM account_settings WHERE account_id = ? AND setting_key = ?", accountID, key.name)
+            try Self.audit(c, accountID: accountID, actor: actor, key: key.name, detail: "reset to inherited at account \(accountID)")
         }
     }
 
     /// Removes a user's override.
-    public func reset<V>(_ key: SettingKey<V>, forUser userID: Int64, scope: AccountScope) async throws {
-        try await database.withConnection { c in
-            guard try UserRepository.fetch(c, id: userID, scope: scope) != nil else { throw SettingsError.notFound }
+    public func reset<V>(_ key: SettingKey<V>, forUser userID: Int64, scope: AccountScope,
+                         by actor: AuditActor = .system("pagewire")) async throws {
+        try await database.transaction { c in
+            guard let user = try UserRepository.fetch(c, id: userID, scope: scope) else { throw SettingsError.notFound }
             try c.execute("DELETE FROM user_settings WHERE user_id = ? AND setting_key = ?", userID, key.name)
+            try Self.audit(c, accountID: user.accountID, actor: actor, key: key.name, detail: "reset to inherited for user \(userID)")
         }
+    }
+
+    /// The audit row of a settings change: which key and where, never the value (a blocklist or an
+    /// address is tenant data, not something the log should copy).
+    private static func audit(_ c: DatabaseConnection, accountID: Int64, actor: AuditActor, key: String, detail: String) throws {
+        try AuditLog.record(on: c, accountID: accountID, actor: actor, action: .settingsChange, targetType: "setting", targetID: key, detail: detail)
     }
 
     // MARK: - Resolution
