@@ -71,6 +71,12 @@ struct OpenAPIDocumentTests {
             #expect(try await client.call(.post, "/v1/webhook-deliveries/999999/redeliver", token: f.adminAToken).status == .notFound)
             #expect(try await client.call(.delete, "/v1/webhooks/\(hookID)", token: f.bobToken).status == .notFound)
             #expect(try await client.call(.delete, "/v1/webhooks/\(hookID)", token: f.adminAToken).status == .noContent)
+            // the audit log: JSON and CSV for an administrator with the reports right; nobody else
+            #expect(try await client.call(.get, "/v1/audit-log?action=key.vault_create", token: f.adminAToken).status == .ok)
+            #expect(try await client.call(.get, "/v1/audit-log?format=csv", token: f.adminAToken).status == .ok)
+            #expect(try await client.call(.get, "/v1/audit-log", token: f.aliceToken).status == .forbidden)
+            #expect(try await client.call(.get, "/v1/audit-log?account_id=\(f.companyB.id)", token: f.adminAToken).status == .notFound)
+            #expect(try await client.call(.get, "/v1/audit-log?limit=0", token: f.adminAToken).status == .unprocessableContent)
             // every documented operation was called; every response above matches the document
             try OpenAPIConformance.check((client as! RecordingClient).recorded, requireCoverage: true)
         }
