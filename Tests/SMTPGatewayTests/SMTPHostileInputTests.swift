@@ -107,4 +107,22 @@ struct SMTPHostileInputTests {
             #expect(try await f.send(from: MailFixture.scannerAddress, to: to, scenario: "pdf").ok)
         }
     }
+
+    @Test func tooManyConnectionsFromOneAddressGet421() async throws {
+        let limited = SMTPServerConfiguration(host: "127.0.0.1", port: 0, hostname: "gw.test", limits: .init(connectionsPerIP: 2))
+        try await MailFixture.with(smtp: limited) { f in
+            // act: three connections open at once from 127.0.0.1
+            let greetings = try await f.connections(3)
+            // check
+            #expect(greetings.map { $0.prefix(3) } == ["220", "220", "421"], "\(greetings)")
+            #expect(greetings[2].contains("too many connections"))
+            // check: once they closed (the listener notices asynchronously), a new client is served
+            var served = false
+            for _ in 0..<50 where !served {
+                served = try await f.send(from: MailFixture.senderAddress, to: ["2065550100@\(MailFixture.domain)"], scenario: "pdf").ok
+                if !served { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            #expect(served)
+        }
+    }
 }

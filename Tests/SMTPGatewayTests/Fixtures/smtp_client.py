@@ -177,11 +177,25 @@ def raw(port):
     print(json.dumps({"replies": [l for l in data.decode(errors="replace").split("\r\n") if l], "closed": closed}))
 
 
+def conns(port, n):
+    """Opens n connections one after another, keeping each open, and reports each first reply."""
+    socks, firsts = [], []
+    for _ in range(int(n)):
+        s = socket.create_connection(("127.0.0.1", int(port)), timeout=10)
+        socks.append(s)
+        firsts.append(s.makefile("rb").readline().decode(errors="replace").strip())
+    for s in socks:
+        s.close()
+    print(json.dumps({"replies": firsts, "closed": False}))
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "send":
         send(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6] if len(sys.argv) > 6 else None)
     elif sys.argv[1] == "send-tls":
         # send-tls PORT FROM TO SCENARIO CA-FILE: STARTTLS, verifying the server against CA-FILE
         send(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5], None, tls=sys.argv[6])
+    elif sys.argv[1] == "conns":
+        conns(sys.argv[2], sys.argv[3])
     elif sys.argv[1] == "raw":
         raw(sys.argv[2])

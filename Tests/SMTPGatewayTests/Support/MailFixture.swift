@@ -145,6 +145,11 @@ struct MailFixture {
         return try JSONDecoder().decode(RawResult.self, from: await Self.run("/usr/bin/python3", [Self.script, "raw", String(port)], input: input))
     }
 
+    /// Opens `count` connections at once and returns each greeting line.
+    func connections(_ count: Int) async throws -> [String] {
+        try JSONDecoder().decode(RawResult.self, from: await Self.run("/usr/bin/python3", [Self.script, "conns", String(port), String(count)])).replies
+    }
+
     /// Runs a client to completion on a GCD thread: blocking a cooperative thread while the client
     /// talks to our own server (which runs on that pool) would stall both on a small machine.
     static func run(_ executable: String, _ arguments: [String], input: Data = Data()) async throws -> Data {
