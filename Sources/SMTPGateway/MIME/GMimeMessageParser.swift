@@ -2,18 +2,6 @@ private import CGMime
 import Foundation
 import PagewireCore
 
-/// Why GMime could not read a message.
-public enum MIMEError: Error, Equatable, CustomStringConvertible {
-    /// The bytes are not an RFC 5322 message at all.
-    case notAMessage
-
-    public var description: String {
-        switch self {
-        case .notAMessage: "the data is not an e-mail message"
-        }
-    }
-}
-
 /// Reads e-mail with GMime 3: documents in order (through nested multiparts and forwarded
 /// `message/rfc822` parts, which `g_mime_message_foreach` would skip), base64 and
 /// quoted-printable decoded, names decoded from RFC 2231 / RFC 2047, inline images and
@@ -29,6 +17,7 @@ public struct GMimeMessageParser: MailParser {
         return true
     }()
 
+    /// Parses raw message bytes; throws `MIMEError.notAMessage` when GMime finds no message at all.
     public func parse(_ raw: [UInt8]) throws -> ParsedMail {
         let stream: UnsafeMutablePointer<GMimeStream>? = raw.withUnsafeBufferPointer { buffer in
             buffer.baseAddress.map { base in

@@ -13,6 +13,7 @@ public struct LibSPF2Verifier: SPFVerifier {
         self.zone = zone
     }
 
+    /// The SPF result for `ip` sending as `mailFrom` (or `postmaster@helo` for the null sender).
     public func check(ip: String, mailFrom: String, helo: String) async -> SPFResult {
         // libspf2 blocks in its resolver: keep that off the cooperative threads.
         await withCheckedContinuation { continuation in
