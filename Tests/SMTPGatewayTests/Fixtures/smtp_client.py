@@ -88,6 +88,13 @@ def scenario(name, frm, to):
         return ("From: %s\r\nTo: %s\r\nSubject: broken\r\nThis line is not a header\r\nMIME-Version: 1.0\r\n"
                 "Content-Type: multipart/mixed; boundary=\"never\"\r\n\r\n--never\r\nContent-Type: application/pdf; name=a.pdf\r\n"
                 "Content-Transfer-Encoding: base64\r\n\r\n!!!not base64***\r\n--nev" % (frm, ", ".join(to))).encode()
+    if name == "nested":
+        # Thousands of nested multiparts: an attack on a recursive MIME parser.
+        depth = 3000
+        head = "".join("Content-Type: multipart/mixed; boundary=\"b%d\"\r\n\r\n--b%d\r\n" % (i, i) for i in range(depth))
+        tail = "".join("\r\n--b%d--\r\n" % i for i in reversed(range(depth)))
+        return ("From: %s\r\nTo: %s\r\nSubject: nested\r\nMIME-Version: 1.0\r\n%sContent-Type: text/plain\r\n\r\nx%s" % (
+            frm, ", ".join(to), head, tail)).encode()
     if name == "auto-reply":
         m = base(frm, to, subject="Out of office")
         m["Auto-Submitted"] = "auto-replied"
