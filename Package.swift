@@ -108,10 +108,11 @@ let package = Package(
         // --- end portal ---
         // E-mail to fax (issue 10): GMime behind one wrapper, the SMTP listener, intake handlers.
         .systemLibrary(name: "CGMime", path: "Sources/CGMime", pkgConfig: "gmime-3.0"),
+        .systemLibrary(name: "CSPF2", path: "Sources/CSPF2"),
         .target(
             name: "SMTPGateway",
             dependencies: [
-                "PagewireCore", "FaxEngine", "CGMime",
+                "PagewireCore", "FaxEngine", "CGMime", "CSPF2",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

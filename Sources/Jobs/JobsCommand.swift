@@ -34,7 +34,7 @@ extension JobsCommand {
             // E-mail to fax: the SMTP listener stores each message; `mail.intake` work processes it.
             let intake = MailIntake(
                 database: database, documents: vault.documents, parser: GMimeMessageParser(), classifier: FaxAttachmentClassifier(),
-                logger: env.logger)
+                spf: LibSPF2Verifier(), logger: env.logger)
             let worker = WorkQueueWorker(
                 queue: queue, handlers: JobHandlers.all(database: database, vault: vault, configuration: env.configuration, logger: env.logger)
                     + [MailIntakeHandler(intake: intake)],

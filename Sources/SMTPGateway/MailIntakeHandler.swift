@@ -3,6 +3,7 @@ import PagewireCore
 
 /// Runs `mail.intake` work: turns a stored message into faxes or a refusal plus its notice.
 public struct MailIntakeHandler: WorkHandler {
+    /// `mail.intake`.
     public let kind = MailIntake.processKind
     /// The intake that processes.
     public let intake: MailIntake
@@ -12,6 +13,7 @@ public struct MailIntakeHandler: WorkHandler {
         self.intake = intake
     }
 
+    /// Processes one stored message; on its last attempt a failure becomes an answered refusal.
     public func handle(_ item: WorkItem) async throws {
         struct Payload: Decodable { let mail_message_id: Int64 }
         let payload = try JSONDecoder().decode(Payload.self, from: Data(item.payload.utf8))

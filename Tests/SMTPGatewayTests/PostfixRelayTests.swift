@@ -26,7 +26,7 @@ struct PostfixRelayTests {
             for _ in 0..<300 {
                 messages = try await f.messages()
                 log = (try? String(contentsOfFile: directory + "/maillog", encoding: .utf8)) ?? ""
-                if !messages.isEmpty && log.contains("status=bounced") { break }
+                if !messages.isEmpty && log.contains("status=bounced") && log.contains("status=sent") { break }
                 try await Task.sleep(for: .milliseconds(100))
             }
             #expect(messages.count == 1)

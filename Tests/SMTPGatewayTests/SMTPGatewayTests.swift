@@ -129,16 +129,17 @@ struct SMTPGatewayTests {
             let cases: [(from: String, scenario: String)] = [
                 ("stranger@evil.example", "pdf"), (MailFixture.senderAddress, "no-attachment"), (MailFixture.senderAddress, "unsupported"),
                 (MailFixture.senderAddress, "tnef"), (MailFixture.senderAddress, "malformed"), (MailFixture.scannerAddress, "pdf"),
-                (MailFixture.senderAddress, "cover-only"),
+                (MailFixture.senderAddress, "cover-only"), (MailFixture.senderAddress, "nested"),
             ]
             for c in cases { #expect(try await f.send(from: c.from, to: to, scenario: c.scenario).ok, "\(c)") }
             #expect(try await f.processQueuedMail() == cases.count)
             let m = try await f.messages()
             // check
-            #expect(m.map(\.resultCode) == ["unauthorized_sender", "no_attachment", "invalid_attachment", "invalid_attachment", "invalid_attachment", "ok", "ok"], "\(m.map(\.detail))")
+            #expect(m.map(\.resultCode) == ["unauthorized_sender", "no_attachment", "invalid_attachment", "invalid_attachment", "invalid_attachment", "ok", "ok", "invalid_attachment"], "\(m.map(\.detail))")
             #expect(m[0].detail?.contains("stranger@evil.example is not a registered sending address") == true)
             #expect(m[2].detail?.contains("setup.exe") == true)
             #expect(m[3].detail?.contains("winmail.dat") == true)
+            #expect(m[7].detail?.contains("more than 500 nested or multipart MIME containers") == true, "\(m[7].detail ?? "")")
             #expect(try await f.fax(try #require(m[5].faxIDs.first)).userID == f.scannerUser.id)
             #expect(try await f.documents(ofFax: try #require(m[6].faxIDs.first)).map(\.role) == ["cover"])
             for message in m { #expect(message.notice == "queued") }

@@ -22,7 +22,7 @@ struct SMTPHostileInputTests {
             ])
             // check
             #expect(r.replies.contains { $0.hasPrefix("552 5.3.4") }, "\(r.replies)")
-            #expect(r.codes().last == 250)
+            #expect(r.codes().suffix(2) == [250, 221])
             #expect(try await f.messages().isEmpty)
         }
     }
@@ -36,7 +36,7 @@ struct SMTPHostileInputTests {
                 "MAIL FROM:<a@b.example> SIZE=abc\r\n", "MAIL FROM:<a@b.example> FOO=1\r\n", "DATA\r\n", "NOOP\r\n",
             ])
             // check
-            #expect(r.codes() == [220, 500, 500, 500, 503, 250, 250, 250, 250, 250, 503, 501, 555, 503, 250], "\(r.replies)")
+            #expect(r.codes() == [220, 500, 500, 500, 503, 250, 250, 250, 250, 250, 250, 503, 501, 555, 503, 250, 221], "\(r.replies)")
             #expect(r.replies.contains("500 5.5.2 line too long"))
             // act: a client that never speaks SMTP is cut off after ten errors
             let spam = try await f.raw(Array(repeating: "HELLO?\r\n", count: 12))
@@ -74,7 +74,8 @@ struct SMTPHostileInputTests {
         try await MailFixture.with { f in
             // act: the client vanishes in the middle of DATA (no 250 was given, so its MTA retries)
             let r = try await f.raw([
-                "EHLO c.example\r\n", "MAIL FROM:<\(MailFixture.senderAddress)>\r\n", Self.rcpt, "DATA\r\n", "Subject: half\r\n\r\npart of a mess", "<close>",
+                "EHLO c.example\r\n", "MAIL FROM:<\(MailFixture.senderAddress)>\r\n", Self.rcpt, "DATA\r\n", "<expect:354>",
+                "Subject: half\r\n\r\npart of a mess", "<close>",
             ])
             #expect(r.replies.contains { $0.hasPrefix("354") })
             // check
@@ -105,6 +106,24 @@ struct SMTPHostileInputTests {
             // check: 450, a temporary refusal the MTA retries later
             #expect(third.error == "SMTPSenderRefused" && third.code == 450, "\(third)")
             #expect(try await f.send(from: MailFixture.scannerAddress, to: to, scenario: "pdf").ok)
+        }
+    }
+
+    @Test func tooManyConnectionsFromOneAddressGet421() async throws {
+        let limited = SMTPServerConfiguration(host: "127.0.0.1", port: 0, hostname: "gw.test", limits: .init(connectionsPerIP: 2))
+        try await MailFixture.with(smtp: limited) { f in
+            // act: three connections open at once from 127.0.0.1
+            let greetings = try await f.connections(3)
+            // check
+            #expect(greetings.map { $0.prefix(3) } == ["220", "220", "421"], "\(greetings)")
+            #expect(greetings[2].contains("too many connections"))
+            // check: once they closed (the listener notices asynchronously), a new client is served
+            var served = false
+            for _ in 0..<50 where !served {
+                served = try await f.send(from: MailFixture.senderAddress, to: ["2065550100@\(MailFixture.domain)"], scenario: "pdf").ok
+                if !served { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            #expect(served)
         }
     }
 }

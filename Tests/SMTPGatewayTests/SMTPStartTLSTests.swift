@@ -23,12 +23,12 @@ struct SMTPStartTLSTests {
             // act: commands pipelined in plain text behind STARTTLS (the CVE-2011-0411 injection)
             let injected = try await f.raw(["EHLO c.example\r\n", "STARTTLS\r\nMAIL FROM:<evil@attacker.example>\r\nRCPT TO:<2065550100@\(MailFixture.domain)>\r\n"])
             // check: STARTTLS is answered, the injected commands are not
-            #expect(injected.replies.last == "220 2.0.0 ready to start TLS", "\(injected.replies)")
-            #expect(!injected.replies.contains { $0.hasPrefix("250 2.1.0") || $0.hasPrefix("503") })
+            #expect(injected.replies.contains("220 2.0.0 ready to start TLS"), "\(injected.replies)")
+            #expect(!injected.replies.contains { $0.hasPrefix("250 2.1.0") || $0.hasPrefix("503") || $0.hasPrefix("221") })
 
             // act: STARTTLS with an argument, or twice in a row, is refused in plain text
             let wrong = try await f.raw(["EHLO c.example\r\n", "STARTTLS now\r\n", "NOOP\r\n"])
-            #expect(wrong.codes().suffix(2) == [501, 250], "\(wrong.replies)")
+            #expect(wrong.codes().suffix(3) == [501, 250, 221], "\(wrong.replies)")
         }
     }
 
@@ -36,7 +36,7 @@ struct SMTPStartTLSTests {
         try await MailFixture.with { f in
             let r = try await f.raw(["EHLO c.example\r\n", "STARTTLS\r\n", "NOOP\r\n"])
             #expect(!r.replies.contains { $0.contains("STARTTLS") && $0.hasPrefix("250") })
-            #expect(r.codes().suffix(2) == [502, 250], "\(r.replies)")
+            #expect(r.codes().suffix(3) == [502, 250, 221], "\(r.replies)")
         }
     }
 }

@@ -16,7 +16,7 @@ PW_PACKAGES=(
     libmagickwand-dev imagemagick ghostscript
     libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui
     libcurl4-openssl-dev
-    libgmime-3.0-dev swaks python3 openssl postfix
+    libgmime-3.0-dev libspf2-dev swaks python3 openssl postfix
     procps psmisc util-linux
     kamailio
     chromium chromium-driver

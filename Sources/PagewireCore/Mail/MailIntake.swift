@@ -22,14 +22,21 @@ public struct MailIntake: Sendable {
     public let parser: any MailParser
     /// Decides which attachments can be faxed.
     public let classifier: any AttachmentClassifier
+    /// Checks SPF for companies that require it (`fax.email_require_spf`); without one, such
+    /// companies refuse every message, since the check cannot pass.
+    public let spf: (any SPFVerifier)?
     let logger: Logger
 
     /// An intake over `database` and the vault's `documents`.
-    public init(database: Database, documents: DocumentStore, parser: any MailParser, classifier: any AttachmentClassifier, logger: Logger) {
+    public init(
+        database: Database, documents: DocumentStore, parser: any MailParser, classifier: any AttachmentClassifier,
+        spf: (any SPFVerifier)? = nil, logger: Logger
+    ) {
         self.database = database
         self.documents = documents
         self.parser = parser
         self.classifier = classifier
+        self.spf = spf
         self.logger = logger
     }
 
@@ -96,7 +103,7 @@ public struct MailIntake: Sendable {
     @discardableResult
     public func process(messageID: Int64, now: Date = Date()) async throws -> Outcome {
         guard let row = try await database.query(
-            "SELECT company_id, document_id, state, return_path, recipients_json FROM mail_messages WHERE id = ?", messageID
+            "SELECT company_id, document_id, state, return_path, recipients_json, client_ip, helo FROM mail_messages WHERE id = ?", messageID
         ).first else { return .alreadyProcessed }
         guard try row.get("state", as: String.self) == "received" else { return .alreadyProcessed }
         let companyID: Int64 = try row.get("company_id")
@@ -116,7 +123,8 @@ public struct MailIntake: Sendable {
         }
         let senders = SendingAddressRepository(database: database)
         let user = try await parsed.fromAddress.asyncMap { try await senders.authorisedSender($0, companyID: companyID) } ?? nil
-        let outcome = try await decide(parsed, user: user, recipients: recipients, messageID: messageID, companyID: companyID, now: now)
+        let envelope = (ip: try row.get("client_ip", as: String.self), helo: try row.get("helo", as: String.self), returnPath: returnPath)
+        let outcome = try await decide(parsed, user: user, envelope: envelope, recipients: recipients, messageID: messageID, companyID: companyID, now: now)
         return try await finish(
             messageID, companyID: companyID, documentID: documentID, mail: parsed, returnPath: returnPath, user: user,
             outcome: outcome, recipients: recipients, now: now)
@@ -137,10 +145,21 @@ public struct MailIntake: Sendable {
             recipients: recipients, now: now)
     }
 
-    private func decide(_ mail: ParsedMail, user: User?, recipients: [String], messageID: Int64, companyID: Int64, now: Date) async throws -> Outcome {
+    private func decide(
+        _ mail: ParsedMail, user: User?, envelope: (ip: String, helo: String, returnPath: String), recipients: [String], messageID: Int64,
+        companyID: Int64, now: Date
+    ) async throws -> Outcome {
         guard let user else {
             let from = mail.fromAddress.map { SendingAddressRepository.normalise($0) } ?? "(no From address)"
             return .refused(.unauthorizedSender, "\(from) is not a registered sending address of a user of this company")
+        }
+        let settings = SettingsRepository(database: database)
+        if try await settings.effective(Settings.requireSPF, forUser: user.id).value {
+            let result = await spf?.check(ip: envelope.ip, mailFrom: envelope.returnPath, helo: envelope.helo) ?? .none
+            guard result == .pass else {
+                let sender = envelope.returnPath.isEmpty ? envelope.helo : envelope.returnPath
+                return .refused(.unauthorizedSender, "your company requires SPF to pass; the SPF result for \(envelope.ip) sending as \(sender) is \(result.rawValue)")
+            }
         }
         if let unreadable = mail.unreadablePart { return .refused(.invalidAttachment, unreadable) }
         for attachment in mail.attachments {
@@ -149,7 +168,6 @@ public struct MailIntake: Sendable {
                 return .refused(.invalidAttachment, "\(name): \(problem)")
             }
         }
-        let settings = SettingsRepository(database: database)
         let behaviour = try await settings.effective(Settings.coverPageBehaviour, forUser: user.id).value
         let hasBody = !mail.bodyText.isEmpty
         let cover: Bool

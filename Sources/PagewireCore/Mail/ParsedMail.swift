@@ -1,20 +1,3 @@
-/// One attachment of an e-mail, decoded (base64 / quoted-printable undone), in message order.
-public struct MailAttachment: Sendable, Equatable {
-    /// The file name after RFC 2231 / RFC 2047 decoding; may be empty.
-    public var name: String
-    /// The declared media type, lower case (e.g. `application/pdf`).
-    public var contentType: String
-    /// The decoded bytes.
-    public var bytes: [UInt8]
-
-    /// An attachment.
-    public init(name: String, contentType: String, bytes: [UInt8]) {
-        self.name = name
-        self.contentType = contentType
-        self.bytes = bytes
-    }
-}
-
 /// What e-mail to fax needs from a MIME message, independent of the MIME library that read it.
 public struct ParsedMail: Sendable, Equatable {
     /// The first mailbox of `From`, as written (not yet normalised).
@@ -51,14 +34,3 @@ public struct ParsedMail: Sendable, Equatable {
     }
 }
 
-/// Reads raw RFC 5322 bytes into a `ParsedMail` (the SMTP gateway provides one over GMime).
-public protocol MailParser: Sendable {
-    /// Parses a message; throws when the bytes are not a message at all.
-    func parse(_ raw: [UInt8]) throws -> ParsedMail
-}
-
-/// Decides whether an attachment is a document the fax engine renders.
-public protocol AttachmentClassifier: Sendable {
-    /// Nil when the attachment can be faxed, else the reason it cannot (for the notice).
-    func problem(with attachment: MailAttachment) -> String?
-}

@@ -17,6 +17,8 @@ public final class TestProcess: @unchecked Sendable {
         var env = ProcessInfo.processInfo.environment
         for (k, v) in environment { env[k] = v }
         env["PAGEWIRE_LOG_LEVEL"] = env["PAGEWIRE_LOG_LEVEL"] ?? "warning"
+        // pagewire-jobs listens for e-mail (2525 by default): tests that do not pick a port get a free one.
+        env["PAGEWIRE_SMTP_PORT"] = env["PAGEWIRE_SMTP_PORT"] ?? "0"
         process.environment = env
         let pipe = Pipe()
         process.standardOutput = pipe

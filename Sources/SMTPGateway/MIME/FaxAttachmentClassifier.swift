@@ -7,6 +7,7 @@ public struct FaxAttachmentClassifier: AttachmentClassifier {
     /// A classifier.
     public init() {}
 
+    /// Nil for a document the renderer takes, else the reason for the notice.
     public func problem(with attachment: MailAttachment) -> String? {
         guard !attachment.bytes.isEmpty else { return "the file is empty" }
         switch FaxEngine.DocumentKind.detect(head: Array(attachment.bytes.prefix(4096)), fileName: attachment.name) {

@@ -2,18 +2,6 @@ private import CGMime
 import Foundation
 import PagewireCore
 
-/// Why GMime could not read a message.
-public enum MIMEError: Error, Equatable, CustomStringConvertible {
-    /// The bytes are not an RFC 5322 message at all.
-    case notAMessage
-
-    public var description: String {
-        switch self {
-        case .notAMessage: "the data is not an e-mail message"
-        }
-    }
-}
-
 /// Reads e-mail with GMime 3: documents in order (through nested multiparts and forwarded
 /// `message/rfc822` parts, which `g_mime_message_foreach` would skip), base64 and
 /// quoted-printable decoded, names decoded from RFC 2231 / RFC 2047, inline images and
@@ -29,7 +17,11 @@ public struct GMimeMessageParser: MailParser {
         return true
     }()
 
+    /// Parses raw message bytes; throws `MIMEError.notAMessage` when GMime finds no message at all.
     public func parse(_ raw: [UInt8]) throws -> ParsedMail {
+        // GMime's parser recurses into every container; refuse absurd nesting before it starts.
+        let containers = Self.count("multipart/", in: raw) + Self.count("message/rfc822", in: raw)
+        guard containers <= Self.maxContainers else { throw MIMEError.tooManyContainers(Self.maxContainers) }
         let stream: UnsafeMutablePointer<GMimeStream>? = raw.withUnsafeBufferPointer { buffer in
             buffer.baseAddress.map { base in
                 base.withMemoryRebound(to: CChar.self, capacity: buffer.count) { g_mime_stream_mem_new_with_buffer($0, buffer.count) }
@@ -135,6 +127,29 @@ public struct GMimeMessageParser: MailParser {
             defer { g_free(text) }
             return String(cString: text).lowercased()
         }
+    }
+
+    /// Containers (multipart or forwarded message parts) a message may declare.
+    static let maxContainers = 500
+
+    /// Case-insensitive occurrences of an ASCII word in the raw bytes.
+    static func count(_ word: String, in raw: [UInt8]) -> Int {
+        let needle = Array(word.utf8)
+        guard raw.count >= needle.count else { return 0 }
+        var n = 0
+        var i = 0
+        let last = raw.count - needle.count
+        while i <= last {
+            var j = 0
+            while j < needle.count && (raw[i + j] | 0x20) == needle[j] | 0x20 { j += 1 }
+            if j == needle.count {
+                n += 1
+                i += needle.count
+            } else {
+                i += 1
+            }
+        }
+        return n
     }
 
     /// HTML reduced to its text (the cover page prints plain text only).

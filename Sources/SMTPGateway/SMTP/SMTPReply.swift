@@ -25,5 +25,6 @@ public struct SMTPReply: Sendable, Equatable, CustomStringConvertible {
         lines.enumerated().map { i, line in "\(code)\(i == lines.count - 1 ? " " : "-")\(line)\r\n" }.joined()
     }
 
+    /// The reply as sent.
     public var description: String { wire }
 }

@@ -22,6 +22,10 @@ struct SMTPSession {
     private var recipients: [FaxMailAddress] = []
     private var companyID: Int64?
     private var badCommands = 0
+    /// The original client as the MTA in front reports it (XFORWARD, from loopback only).
+    private var forwardedIP: String?
+    private var forwardedHelo: String?
+    private var trustsXForward: Bool { clientIP == "127.0.0.1" || clientIP == "::1" }
     /// STARTTLS completed: EHLO no longer offers it, and lines of older decoders are dropped.
     private(set) var tlsActive = false
     /// Set when STARTTLS was accepted: the server must put TLS and a fresh decoder in place.
@@ -62,6 +66,7 @@ struct SMTPSession {
             if command.verb == "HELO" { return ([SMTPReply(250, nil, "\(configuration.hostname)")], false) }
             var lines = ["\(configuration.hostname) greets \(helo)", "SIZE \(configuration.maxMessageBytes)", "8BITMIME", "PIPELINING"]
             if configuration.tls != nil && !tlsActive { lines.append("STARTTLS") }
+            if trustsXForward { lines.append("XFORWARD NAME ADDR PROTO HELO") }
             lines.append("ENHANCEDSTATUSCODES")
             return ([SMTPReply(250, lines: lines)], false)
         case "MAIL": return await mail(command.argument)
@@ -79,6 +84,7 @@ struct SMTPSession {
             if phase != .start { phase = .ready }
             return ([SMTPReply(250, "2.0.0", "ok")], false)
         case "NOOP": return ([SMTPReply(250, "2.0.0", "ok")], false)
+        case "XFORWARD": return xforward(command.argument)
         case "QUIT": return ([SMTPReply(221, "2.0.0", "\(configuration.hostname) closing connection")], true)
         case "VRFY": return ([SMTPReply(252, "2.5.2", "cannot verify; send the message and a notice will answer")], false)
         case "HELP": return ([SMTPReply(214, "2.0.0", "send a document to <fax number>@<your company's fax domain>")], false)
@@ -126,6 +132,30 @@ struct SMTPSession {
         returnPath = address
         phase = .mail
         return ([SMTPReply(250, "2.1.0", "sender ok")], false)
+    }
+
+    /// Postfix's XFORWARD: the MTA in front names the client it received the message from, so
+    /// SPF and the records see the sender's address rather than the MTA's.
+    private mutating func xforward(_ argument: String) -> (replies: [SMTPReply], close: Bool) {
+        guard trustsXForward else { return bad(SMTPReply(550, "5.7.0", "XFORWARD is accepted from the local MTA only")) }
+        guard phase == .ready else { return bad(SMTPReply(503, "5.5.1", "XFORWARD goes before MAIL")) }
+        for word in argument.split(separator: " ") {
+            let pair = word.split(separator: "=", maxSplits: 1).map(String.init)
+            guard pair.count == 2 else { return bad(SMTPReply(501, "5.5.4", "syntax: XFORWARD ATTR=value")) }
+            let value = pair[1]
+            guard !value.hasPrefix("["), value.count <= 255 else { continue }  // [UNAVAILABLE], [TEMPUNAVAIL]
+            switch pair[0].uppercased() {
+            case "ADDR":
+                let address = value.uppercased().hasPrefix("IPV6:") ? String(value.dropFirst(5)) : value
+                guard address.allSatisfy({ $0.isHexDigit || $0 == "." || $0 == ":" }) else {
+                    return bad(SMTPReply(501, "5.5.4", "XFORWARD ADDR is not an IP address"))
+                }
+                forwardedIP = address
+            case "HELO": forwardedHelo = value
+            default: continue
+            }
+        }
+        return ([SMTPReply(250, "2.0.0", "ok")], false)
     }
 
     private mutating func rcpt(_ argument: String) async -> (replies: [SMTPReply], close: Bool) {
@@ -196,7 +226,8 @@ struct SMTPSession {
             return ([SMTPReply(500, "5.5.2", "a line of the message exceeds \(configuration.maxLineLength) characters (RFC 5321)")], false)
         }
         guard let companyID else { return ([SMTPReply(554, "5.5.1", "no valid recipients")], false) }
-        let envelope = InboundEnvelope(clientIP: clientIP, helo: helo, returnPath: returnPath, recipients: recipients, companyID: companyID)
+        let envelope = InboundEnvelope(
+            clientIP: forwardedIP ?? clientIP, helo: forwardedHelo ?? helo, returnPath: returnPath, recipients: recipients, companyID: companyID)
         do {
             let id = try await intake.store(envelope, raw: message)
             logger.info("smtp message stored", metadata: [
@@ -210,6 +241,8 @@ struct SMTPSession {
     }
 
     private mutating func resetTransaction() {
+        forwardedIP = nil
+        forwardedHelo = nil
         returnPath = ""
         recipients = []
         companyID = nil

@@ -30,6 +30,7 @@ smtpd_relay_restrictions = reject_unauth_destination
 smtpd_recipient_restrictions = reject_unauth_destination
 disable_dns_lookups = yes
 smtp_tls_security_level = none
+smtp_send_xforward_command = yes
 maillog_file = $dir/maillog
 maillog_file_prefixes = $dir
 alias_maps =

@@ -88,6 +88,13 @@ def scenario(name, frm, to):
         return ("From: %s\r\nTo: %s\r\nSubject: broken\r\nThis line is not a header\r\nMIME-Version: 1.0\r\n"
                 "Content-Type: multipart/mixed; boundary=\"never\"\r\n\r\n--never\r\nContent-Type: application/pdf; name=a.pdf\r\n"
                 "Content-Transfer-Encoding: base64\r\n\r\n!!!not base64***\r\n--nev" % (frm, ", ".join(to))).encode()
+    if name == "nested":
+        # Thousands of nested multiparts: an attack on a recursive MIME parser.
+        depth = 3000
+        head = "".join("Content-Type: multipart/mixed; boundary=\"b%d\"\r\n\r\n--b%d\r\n" % (i, i) for i in range(depth))
+        tail = "".join("\r\n--b%d--\r\n" % i for i in reversed(range(depth)))
+        return ("From: %s\r\nTo: %s\r\nSubject: nested\r\nMIME-Version: 1.0\r\n%sContent-Type: text/plain\r\n\r\nx%s" % (
+            frm, ", ".join(to), head, tail)).encode()
     if name == "auto-reply":
         m = base(frm, to, subject="Out of office")
         m["Auto-Submitted"] = "auto-replied"
@@ -139,42 +146,71 @@ def send(port, frm, to, name, envelope_from=None, tls=False):
 
 
 def raw(port):
+    """Sends chunks in order. "<expect:CODE>" waits for a reply line with that code, "<wait>" waits
+    for the server to close, "<close>" hangs up at once. Unless the connection ended, QUIT follows
+    and every reply is read until the server closes, so no reply is missed on a slow machine."""
     chunks = [base64.b64decode(c) for c in json.load(sys.stdin)]
     s = socket.create_connection(("127.0.0.1", int(port)), timeout=10)
     data = b""
     closed = False
-    def read_for(seconds):
+    hung_up = False
+
+    def read_until(done, seconds):
         nonlocal data, closed
-        s.settimeout(seconds)
-        try:
-            while True:
+        deadline = time.monotonic() + seconds
+        while not closed and not done() and time.monotonic() < deadline:
+            s.settimeout(max(0.01, deadline - time.monotonic()))
+            try:
                 got = s.recv(65536)
-                if not got:
-                    closed = True
-                    return
-                data += got
-        except socket.timeout:
-            return
-        except OSError:
-            closed = True
-            return
-    read_for(0.5)
+            except socket.timeout:
+                return
+            except OSError:
+                closed = True
+                return
+            if not got:
+                closed = True
+                return
+            data += got
+
+    def has_code(code):
+        return lambda: data.startswith(code + b" ") or (b"\r\n" + code + b" ") in data
+
+    read_until(has_code(b"220"), 20)
     for chunk in chunks:
+        if chunk.startswith(b"<expect:"):
+            read_until(has_code(chunk[8:11]), 20)
+            continue
         if chunk == b"<wait>":
-            read_for(3.0)
+            read_until(lambda: False, 10)
             continue
         if chunk == b"<close>":
+            hung_up = True
             break
         try:
             s.sendall(chunk)
         except OSError:
             closed = True
             break
-        read_for(0.3)
-    if not closed:
-        read_for(1.0)
+    if not hung_up and not closed:
+        try:
+            s.sendall(b"QUIT\r\n")
+        except OSError:
+            closed = True
+        read_until(lambda: False, 20)
     s.close()
     print(json.dumps({"replies": [l for l in data.decode(errors="replace").split("\r\n") if l], "closed": closed}))
+
+
+def conns(port, n):
+    """Opens n connections one after another, keeping each open, and reports each first reply."""
+    socks, firsts = [], []
+    for _ in range(int(n)):
+        s = socket.create_connection(("127.0.0.1", int(port)), timeout=10)
+        socks.append(s)
+        firsts.append(s.makefile("rb").readline().decode(errors="replace").strip())
+    for s in socks:
+        s.close()
+    print(json.dumps({"replies": firsts, "closed": False}))
 
 
 if __name__ == "__main__":
@@ -183,5 +219,7 @@ if __name__ == "__main__":
     elif sys.argv[1] == "send-tls":
         # send-tls PORT FROM TO SCENARIO CA-FILE: STARTTLS, verifying the server against CA-FILE
         send(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5], None, tls=sys.argv[6])
+    elif sys.argv[1] == "conns":
+        conns(sys.argv[2], sys.argv[3])
     elif sys.argv[1] == "raw":
         raw(sys.argv[2])

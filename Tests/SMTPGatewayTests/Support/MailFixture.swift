@@ -28,6 +28,7 @@ struct MailFixture {
 
     static func with<T>(
         smtp: SMTPServerConfiguration = SMTPServerConfiguration(host: "127.0.0.1", port: 0, hostname: "gw.test", maxMessageBytes: 2 << 20),
+        spf: (any SPFVerifier)? = nil,
         _ body: (MailFixture) async throws -> T
     ) async throws -> T {
         try await TestDatabase.with { test in
@@ -55,7 +56,7 @@ struct MailFixture {
 
             let intake = MailIntake(
                 database: test.database, documents: vault.documents, parser: GMimeMessageParser(),
-                classifier: FaxAttachmentClassifier(), logger: Logger(label: "test.mail"))
+                classifier: FaxAttachmentClassifier(), spf: spf, logger: Logger(label: "test.mail"))
             let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
             let server = SMTPServer(configuration: smtp, intake: intake, logger: Logger(label: "test.smtp")) { continuation.yield($0) }
             let running = Task { try await server.run() }
@@ -143,6 +144,11 @@ struct MailFixture {
     func raw(_ chunks: [String]) async throws -> RawResult {
         let input = try JSONEncoder().encode(chunks.map { Data($0.utf8).base64EncodedString() })
         return try JSONDecoder().decode(RawResult.self, from: await Self.run("/usr/bin/python3", [Self.script, "raw", String(port)], input: input))
+    }
+
+    /// Opens `count` connections at once and returns each greeting line.
+    func connections(_ count: Int) async throws -> [String] {
+        try JSONDecoder().decode(RawResult.self, from: await Self.run("/usr/bin/python3", [Self.script, "conns", String(port), String(count)])).replies
     }
 
     /// Runs a client to completion on a GCD thread: blocking a cooperative thread while the client
