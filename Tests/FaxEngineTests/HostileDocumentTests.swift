@@ -226,8 +226,12 @@ struct HostileDocumentTests {
         let written = (try? FileManager.default.attributesOfItem(atPath: directory.appendingPathComponent("big").path)[.size] as? Int) ?? 0
         #expect(written <= 1 << 20)
         // no descriptor of this process leaks into the child
-        let leaked = open("/dev/null", O_RDONLY)
+        // (a high number: `ls` itself holds a low one, often 3, open on /proc/self/fd)
+        let opened = open("/dev/null", O_RDONLY)
+        let leaked = fcntl(opened, F_DUPFD, 700)
+        close(opened)
         defer { close(leaked) }
+        #expect(leaked >= 700)
         _ = fcntl(leaked, F_SETFD, 0)
         let fds = try SandboxedProcess(executable: "/bin/sh", arguments: ["-c", "ls /proc/self/fd"], directory: directory, limits: tight).run()
         #expect(fds.succeeded)

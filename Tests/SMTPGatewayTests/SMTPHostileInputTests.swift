@@ -64,7 +64,8 @@ struct SMTPHostileInputTests {
             // check: the dot-stuffed line was stored unstuffed; only the first message was stored
             let messages = try await f.messages()
             #expect(messages.count == 1)
-            let row = try await f.database.query("SELECT document_id FROM mail_messages WHERE id = ?", messages[0].id)[0]
+            let first = try #require(messages.first)
+            let row = try #require(try await f.database.query("SELECT document_id FROM mail_messages WHERE id = ?", first.id).first)
             let raw = try await f.vault.documents.read(try row.get("document_id"), companyID: f.company.id, reader: .system(purpose: "test"))
             #expect(String(decoding: raw, as: UTF8.self).hasSuffix("\r\n\r\n.leading dot\r\n"))
         }
