@@ -17,7 +17,7 @@ PW_PACKAGES=(
     libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui
     libcurl4-openssl-dev
     procps psmisc util-linux
-    kamailio
+    kamailio baresip-core
 )
 
 # Installs whatever of the named (or default) packages is missing; silent when all are present.
