@@ -12,7 +12,8 @@ struct BaresipInteropTests {
     func voiceAnswer() async throws {
         // setup
         let harness = try await TelephonyHarness.start()
-        let peer = try BaresipPeer(sipPort: 44_960, rtpPorts: 44_961...44_969, autoAnswer: true)
+        let ports = FreePorts.block(10)
+        let peer = try BaresipPeer(sipPort: ports.lowerBound, rtpPorts: (ports.lowerBound + 1)...ports.upperBound, autoAnswer: true)
         defer { peer.stop() }
         try await peer.waitUntilReady()
         var request = harness.request(to: "fax", document: try harness.document(pages: 1), t38: T38Policy(accept: true, request: true))
@@ -20,7 +21,7 @@ struct BaresipInteropTests {
         // act
         let report = await harness.pagewire.sendFax(request)
         // check
-        #expect([ResultCode.notAFaxMachine, .voiceAnswer].contains(report.resultCode), "\(report)")
+        #expect([ResultCode.notAFaxMachine, .voiceAnswer].contains(report.resultCode), "\(report)\nbaresip: \(peer.output.suffix(1_500))")
         #expect(report.sipStatus == 200)
         #expect(report.t38 == .refused && !report.usedT38)
         #expect((report.media?.rtpReceived ?? 0) > 100, "baresip's audio reached us")
@@ -33,7 +34,8 @@ struct BaresipInteropTests {
     func cancelRinging() async throws {
         // setup
         let harness = try await TelephonyHarness.start()
-        let peer = try BaresipPeer(sipPort: 44_970, rtpPorts: 44_971...44_979, autoAnswer: false)
+        let ports = FreePorts.block(10)
+        let peer = try BaresipPeer(sipPort: ports.lowerBound, rtpPorts: (ports.lowerBound + 1)...ports.upperBound, autoAnswer: false)
         defer { peer.stop() }
         try await peer.waitUntilReady()
         var request = harness.request(to: "fax", document: try harness.document(pages: 1))
