@@ -11,6 +11,8 @@ CREATE TABLE trunks (
     -- NULL username: IP authentication only.
     username VARCHAR(100) NULL,
     password VARCHAR(255) NULL,
+    -- Seconds to ask a REGISTER for; NULL for trunks that do not need registration.
+    register_expires INT NULL,
     -- Caller-ID rule: NULL sends the fax's own caller ID; otherwise this number replaces it.
     caller_id_override VARCHAR(20) CHARACTER SET ascii NULL,
     max_channels INT NOT NULL DEFAULT 30,

@@ -21,6 +21,7 @@ struct TelephonyCommand: AsyncParsableCommand {
             let registration = ProcessRegistration(database: database, role: "telephony", logger: env.logger)
             let vault = try Vault.open(database: database, configuration: env.configuration)
             let endpoint = try await TelephonyService.start(configuration: env.configuration, logger: env.logger)
+            try await endpoint.registerTrunks(database: database)
             let worker = WorkQueueWorker(
                 queue: WorkQueue(database: database, owner: registration.processID),
                 handlers: [endpoint.sendHandler(database: database, vault: vault, configuration: env.configuration, worker: registration.processID)],

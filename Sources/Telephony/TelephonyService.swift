@@ -4,12 +4,14 @@ import NIOCore
 import NIOPosix
 import PagewireCore
 import ServiceLifecycle
+import SIP
 import TelephonyKit
 
 /// The SIP endpoint of `pagewire-telephony serve` as a service: listens until shutdown.
 struct TelephonyService: Service {
     let endpoint: TelephonyEndpoint
     let logger: Logger
+    let registrations = TrunkRegistrations()
 
     static func start(configuration: Configuration, logger: Logger) async throws -> TelephonyService {
         let endpoint = try await TelephonyEndpoint.start(
@@ -30,10 +32,37 @@ struct TelephonyService: Service {
             noAnswerTimeout: .seconds(Int64(configuration.telephonyNoAnswerSeconds)), logger: logger)
     }
 
+    /// Registers with every active trunk that asks for it (the trunk list as it is at start-up).
+    func registerTrunks(database: Database) async throws {
+        let trunks = try await TrunkRepository(database: database).all().filter { $0.active && $0.registerExpires != nil }
+        let agent = endpoint.agent
+        let logger = self.logger
+        let registrations = self.registrations
+        for trunk in trunks {
+            guard let destination = try? SocketAddress(ipAddress: trunk.host, port: trunk.port), let user = trunk.username else {
+                logger.warning("Trunk needs registration but has no IP address or username", metadata: ["trunk": "\(trunk.name)"])
+                continue
+            }
+            try await agent.loop.submit {
+                let registration = SIPRegistration(
+                    agent: agent, registrar: SIPURI(host: trunk.host, port: trunk.port), destination: destination, user: user,
+                    credentials: SIPCredentials(username: user, password: trunk.password ?? ""), expires: trunk.registerExpires ?? 600)
+                registration.onStateChange = { state in logger.info("Trunk registration", metadata: ["trunk": "\(trunk.name)", "sip.registration": "\(state)"]) }
+                registration.start()
+                registrations.all.append(registration)
+            }.get()
+        }
+    }
+
     func run() async throws {
         try? await gracefulShutdown()
         await endpoint.close()
     }
+}
+
+/// The trunk registrations kept alive for the life of the process; touched only on the endpoint's loop.
+final class TrunkRegistrations: @unchecked Sendable {
+    var all: [SIPRegistration] = []
 }
 
 /// `pagewire-telephony simulate`: the carrier simulator until shutdown.

@@ -12,7 +12,7 @@ struct KamailioInteropTests {
     func faxThroughProxy() async throws {
         // setup
         let harness = try await TelephonyHarness.start()
-        let proxy = try KamailioProxy(port: 44_990, forwardTo: harness.simulator.port)
+        let proxy = try KamailioProxy(port: FreePorts.block(1).lowerBound, forwardTo: harness.simulator.port)
         defer { proxy.stop() }
         try await proxy.waitUntilListening()
         let document = try harness.document(pages: 1)

@@ -170,3 +170,25 @@ struct SIPUserAgentWireTests {
         await harness.shutdown()
     }
 }
+
+@Suite("Trunk pings")
+struct SIPPingTests {
+    @Test("OPTIONS toward the simulator comes back 200")
+    func ping() async throws {
+        let harness = try await TelephonyHarness.start()
+        let agent = harness.pagewire.agent
+        let port = harness.simulator.port
+        let status: Int? = try await withCheckedThrowingContinuation { continuation in
+            agent.loop.execute {
+                do {
+                    let destination = try SocketAddress(ipAddress: "127.0.0.1", port: port)
+                    agent.ping(SIPURI(host: "127.0.0.1", port: port), via: destination) { continuation.resume(returning: $0) }
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+        }
+        #expect(status == 200)
+        await harness.shutdown()
+    }
+}

@@ -18,7 +18,7 @@ PW_PACKAGES=(
     libcurl4-openssl-dev
     libgmime-3.0-dev libspf2-dev swaks python3 openssl postfix
     procps psmisc util-linux
-    kamailio
+    kamailio baresip-core
     chromium chromium-driver
 )
 

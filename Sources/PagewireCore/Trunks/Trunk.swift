@@ -18,6 +18,8 @@ public struct Trunk: Sendable, Equatable {
     public var username: String?
     /// Digest password (never logged).
     public var password: String?
+    /// Seconds of registration to ask for, or nil when the trunk needs no REGISTER.
+    public var registerExpires: Int?
     /// Replaces the fax's caller ID when set.
     public var callerIDOverride: String?
     /// Simultaneous calls allowed.
@@ -33,7 +35,7 @@ public struct Trunk: Sendable, Equatable {
 
     /// Creates a trunk description (id 0 until stored).
     public init(id: Int64 = 0, name: String, active: Bool = true, host: String, port: Int = 5060, transport: String = "udp",
-                username: String? = nil, password: String? = nil, callerIDOverride: String? = nil, maxChannels: Int = 30,
+                username: String? = nil, password: String? = nil, registerExpires: Int? = nil, callerIDOverride: String? = nil, maxChannels: Int = 30,
                 t38Allowed: Bool = true, ecm: Bool = true, v17Allowed: Bool = true, codecs: [String] = ["PCMU", "PCMA"]) {
         self.id = id
         self.name = name
@@ -43,6 +45,7 @@ public struct Trunk: Sendable, Equatable {
         self.transport = transport
         self.username = username
         self.password = password
+        self.registerExpires = registerExpires
         self.callerIDOverride = callerIDOverride
         self.maxChannels = maxChannels
         self.t38Allowed = t38Allowed
@@ -51,13 +54,13 @@ public struct Trunk: Sendable, Equatable {
         self.codecs = codecs
     }
 
-    static let columns = "id, name, active, host, port, transport, username, password, caller_id_override, max_channels, t38_allowed, ecm, v17_allowed, codecs"
+    static let columns = "id, name, active, host, port, transport, username, password, register_expires, caller_id_override, max_channels, t38_allowed, ecm, v17_allowed, codecs"
 
     init(row: SQLRow) throws {
         self.init(
             id: try row.get("id"), name: try row.get("name"), active: try row.get("active"), host: try row.get("host"),
             port: try row.get("port"), transport: try row.get("transport"), username: try row.optional("username"),
-            password: try row.optional("password"), callerIDOverride: try row.optional("caller_id_override"),
+            password: try row.optional("password"), registerExpires: try row.optional("register_expires"), callerIDOverride: try row.optional("caller_id_override"),
             maxChannels: try row.get("max_channels"), t38Allowed: try row.get("t38_allowed"), ecm: try row.get("ecm"),
             v17Allowed: try row.get("v17_allowed"),
             codecs: try row.get("codecs", as: String.self).split(separator: ",").map { String($0) })

@@ -14,11 +14,11 @@ public struct TrunkRepository: Sendable {
     public func create(_ trunk: Trunk, now: Date = Date()) async throws -> Trunk {
         let id = try await database.execute(
             """
-            INSERT INTO trunks (name, active, host, port, transport, username, password, caller_id_override, max_channels,
+            INSERT INTO trunks (name, active, host, port, transport, username, password, register_expires, caller_id_override, max_channels,
                 t38_allowed, ecm, v17_allowed, codecs, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
-            trunk.name, trunk.active, trunk.host, trunk.port, trunk.transport, trunk.username, trunk.password, trunk.callerIDOverride,
+            trunk.name, trunk.active, trunk.host, trunk.port, trunk.transport, trunk.username, trunk.password, trunk.registerExpires, trunk.callerIDOverride,
             trunk.maxChannels, trunk.t38Allowed, trunk.ecm, trunk.v17Allowed, trunk.codecs.joined(separator: ","), now, now
         ).lastInsertID
         var stored = trunk

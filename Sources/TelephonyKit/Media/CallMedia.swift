@@ -162,6 +162,7 @@ public final class CallMedia: MediaTicking, @unchecked Sendable {
 
     // MARK: Ticks
 
+    /// One packet time: plays the next received packet into the session and sends the next one out.
     public func mediaTick() {
         if case .voice(let codec, let payloadType, let peer) = mode {
             let packet = RTPPacket(payloadType: payloadType, sequenceNumber: rtpSequence, timestamp: rtpTimestamp, ssrc: ssrc,

@@ -1,7 +1,8 @@
 import SIP
 
 /// A small RTP jitter buffer for one stream: reorders by sequence number, drops duplicates and
-/// late packets, and plays out one packet per 20 ms once `depth` packets are queued.
+/// late packets, and plays out one packet per 20 ms once `depth` packets are queued (60 ms by
+/// default: fax has no use for low latency, and it rides out a scheduler that runs late).
 struct RTPJitterBuffer {
     /// What a tick gets.
     enum Playout: Equatable {
@@ -23,7 +24,7 @@ struct RTPJitterBuffer {
     private(set) var lost = 0
     private(set) var underruns = 0
 
-    init(depth: Int = 2, capacity: Int = 16) {
+    init(depth: Int = 3, capacity: Int = 16) {
         self.depth = depth
         self.capacity = capacity
     }

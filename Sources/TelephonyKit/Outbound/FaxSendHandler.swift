@@ -46,6 +46,7 @@ public struct FaxSendHandler: WorkHandler {
         let fax_id: Int64
     }
 
+    /// One attempt of the fax named in the payload (`{"fax_id": N}`).
     public func handle(_ item: WorkItem) async throws {
         guard let payload = try? JSONDecoder().decode(Payload.self, from: Data(item.payload.utf8)) else {
             logger.error("fax.send without a fax id", metadata: ["work.id": "\(item.id)"])

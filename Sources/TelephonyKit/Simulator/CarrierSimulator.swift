@@ -73,6 +73,7 @@ public final class CarrierSimulator: SIPUserAgentDelegate, @unchecked Sendable {
         }
     }
 
+    /// Answers, rings or refuses by the called number's behaviour.
     public func userAgent(_ agent: SIPUserAgent, incoming invite: SIPIncomingInvite) {
         let number = invite.calledUser ?? ""
         guard let behaviour = SimulatorBehaviour(number: number) else {

@@ -169,3 +169,31 @@ extension SIPUserAgent {
         return invite
     }
 }
+
+extension SIPUserAgent {
+    /// Pings a trunk with OPTIONS; `completion` gets the final status, or nil after timer F (no answer).
+    public func ping(_ target: SIPURI, via destination: SocketAddress, completion: @escaping (Int?) -> Void) {
+        loop.preconditionInEventLoop()
+        var headers = SIPHeaders()
+        headers.add("Via", newVia().description)
+        headers.add("Max-Forwards", "70")
+        var from = SIPNameAddress(uri: contact.uri)
+        from.tag = SIPIdentifiers.tag()
+        headers.add("From", from.description)
+        headers.add("To", SIPNameAddress(uri: target).description)
+        headers.add("Call-ID", SIPIdentifiers.token(24))
+        headers.add("CSeq", SIPCSeq(1, .options).description)
+        headers.add("Accept", "application/sdp")
+        headers.add("User-Agent", configuration.product)
+        var done = false
+        startClientTransaction(.request(.options, target, headers: headers), to: destination, onResponse: { response in
+            guard let status = response.status, status >= 200, !done else { return }
+            done = true
+            completion(status)
+        }, onTimeout: {
+            guard !done else { return }
+            done = true
+            completion(nil)
+        })
+    }
+}

@@ -145,9 +145,11 @@ public final class SIPUserAgent: @unchecked Sendable {
     private func receiveRequest(_ request: SIPMessage, from source: SocketAddress) {
         guard let method = request.method else { return }
         let key = SIPServerTransaction.key(for: request)
-        if let transaction = serverTransactions[key] {
-            if method != .ack || transaction.lastResponse?.status.map({ $0 >= 300 }) == true {
-                transaction.receiveAgain(request)
+        if let existing = serverTransactions[key] {
+            // A retransmission, or the ACK of a non-2xx final response (the ACK of a 2xx has its own branch).
+            let finalStatus = existing.lastResponse?.status ?? 0
+            if method != .ack || finalStatus >= 300 {
+                existing.receiveAgain(request)
                 return
             }
         }
@@ -157,32 +159,28 @@ public final class SIPUserAgent: @unchecked Sendable {
         }
         let transaction = SIPServerTransaction(agent: self, request: request, source: source)
         serverTransactions[key] = transaction
-        guard request.requestURI?.scheme == "sip" || request.requestURI?.scheme == "sips" else {
-            transaction.respond(request.response(416, reason: "Unsupported URI Scheme"))
-            return
-        }
         if method == .cancel {
             receiveCANCEL(request, transaction: transaction)
-            return
-        }
-        if let toTag = request.to?.tag {
+        } else if let toTag = request.to?.tag {
             receiveInDialog(request, transaction: transaction, toTag: toTag)
+        } else {
+            receiveOutOfDialog(request, method: method, transaction: transaction, source: source)
+        }
+    }
+
+    private func receiveOutOfDialog(_ request: SIPMessage, method: SIPMethod, transaction: SIPServerTransaction, source: SocketAddress) {
+        if method == .invite {
+            receiveNewINVITE(request, transaction: transaction, source: source)
             return
         }
-        switch method {
-        case .invite:
-            receiveNewINVITE(request, transaction: transaction, source: source)
-        case .options:
-            var response = request.response(200, toTag: SIPIdentifiers.tag())
-            addCapabilities(to: &response)
-            transaction.respond(response)
-        case .bye:
+        if method == .bye {
             transaction.respond(request.response(481))
-        default:
-            var response = request.response(SIPMethod.implemented.contains(method) ? 405 : 501, toTag: SIPIdentifiers.tag())
-            response.headers.add("Allow", SIPMethod.implemented.map(\.rawValue).joined(separator: ", "))
-            transaction.respond(response)
+            return
         }
+        let status = method == .options ? 200 : (SIPMethod.implemented.contains(method) ? 405 : 501)
+        var response = request.response(status, toTag: SIPIdentifiers.tag())
+        addCapabilities(to: &response)
+        transaction.respond(response)
     }
 
     /// Allow, Accept and Server headers.

@@ -17,7 +17,7 @@ public struct SIPUserAgentConfiguration: Sendable {
 
     /// Creates a configuration.
     public init(host: String = "127.0.0.1", port: Int = 0, contactUser: String = "pagewire", product: String = "Pagewire",
-                timers: SIPTimers = SIPTimers(), floodLimitPerSecond: Int = 2_000) {
+                timers: SIPTimers = SIPTimers(), floodLimitPerSecond: Int = 10_000) {
         self.host = host
         self.port = port
         self.contactUser = contactUser

@@ -63,7 +63,7 @@ final class SliceCounter: @unchecked Sendable {
     func next() -> Int {
         lock.lock()
         defer { lock.unlock() }
-        defer { value = (value + 1) % 19 }  // 41000–44799; 44900–44999 stay for fixed-port peers (Kamailio)
+        defer { value = (value + 1) % 19 }  // 41000–44799; 44800–44999 stay for fixed-port peers (FreePorts)
         return value
     }
 }
