@@ -13,16 +13,16 @@ public struct SessionRepository: Sendable {
     }
 
     /// Creates a session for `userID`; returns the cookie token (never stored) and the session.
-    public func create(userID: Int64, idleTimeoutSeconds: Int, remoteAddress: String?, userAgent: String?) async throws -> (token: String, session: PortalSession) {
+    public func create(userID: Int64, idleTimeoutSeconds: Int, remoteAddress: String?, userAgent: String?, mustChangePassword: Bool = false) async throws -> (token: String, session: PortalSession) {
         let token = SessionToken.make()
         let csrf = SessionToken.make()
         let now = Date()
         try await database.execute(
             """
-            INSERT INTO portal_sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, idle_timeout_seconds, remote_address, user_agent)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO portal_sessions (token_hash, user_id, csrf_token, stage, created_at, last_seen_at, idle_timeout_seconds, remote_address, user_agent)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
-            SessionToken.hash(token), userID, csrf, now, now, idleTimeoutSeconds,
+            SessionToken.hash(token), userID, csrf, mustChangePassword ? "password_change" : "active", now, now, idleTimeoutSeconds,
             remoteAddress.map { String($0.prefix(45)) }, userAgent.map { String($0.prefix(255)) })
         guard let session = try await find(token: token) else { throw AccountError.notFound }
         return (token, session)
@@ -36,7 +36,7 @@ public struct SessionRepository: Sendable {
         return try await database.withConnection { c in
             guard let row = try c.query(
                 """
-                SELECT s.csrf_token, s.last_seen_at, s.idle_timeout_seconds, \(User.columns), a.status AS a_status
+                SELECT s.csrf_token, s.stage, s.last_seen_at, s.idle_timeout_seconds, \(User.columns), a.status AS a_status
                 FROM portal_sessions s JOIN users u ON u.id = s.user_id JOIN accounts a ON a.id = u.account_id
                 WHERE s.token_hash = ?
                 """, hash).first else { return nil }
@@ -62,7 +62,8 @@ public struct SessionRepository: Sendable {
             let companyID: Int64? = account.kind == .company ? account.id : account.companyID
             return PortalSession(
                 user: user, account: account, csrfToken: try row.get("csrf_token"), scope: scope,
-                ownFaxesOnly: grant == nil, companyID: companyID, idleTimeoutSeconds: timeout)
+                ownFaxesOnly: grant == nil, companyID: companyID, idleTimeoutSeconds: timeout,
+                mustChangePassword: try row.get("stage", as: String.self) == "password_change")
         }
     }
 

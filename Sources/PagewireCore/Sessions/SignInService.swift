@@ -53,9 +53,10 @@ public struct SignInService: Sendable {
             return try await recordFailure(userID: userID, policy: policy, now: now)
         }
         try await users.database.execute("UPDATE users SET failed_sign_ins = 0 WHERE id = ?", userID)
-        let (token, session) = try await sessions.create(
-            userID: userID, idleTimeoutSeconds: policy.sessionTimeoutMinutes * 60, remoteAddress: remoteAddress, userAgent: userAgent)
         let expired = policy.isExpired(changedAt: try row.optional("password_changed_at"), now: now)
+        let (token, session) = try await sessions.create(
+            userID: userID, idleTimeoutSeconds: policy.sessionTimeoutMinutes * 60, remoteAddress: remoteAddress, userAgent: userAgent,
+            mustChangePassword: expired)
         return .signedIn(token: token, session: session, passwordExpired: expired)
     }
 
