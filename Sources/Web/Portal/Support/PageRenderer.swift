@@ -98,3 +98,42 @@ struct PageRenderer: Sendable {
         return Response(status: .seeOther, headers: fields)
     }
 }
+
+extension PageRenderer.View: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "layout": layout
+        case "page": page
+        default: nil
+        }
+    }
+}
+
+extension PageRenderer.Layout: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "brandName": brandName
+        case "pageTitle": pageTitle
+        case "logoURL": logoURL as Any?
+        case "footerText": footerText
+        case "supportEmail": supportEmail as Any?
+        case "title": title
+        case "signedIn": signedIn
+        case "userName": userName
+        case "csrf": csrf
+        case "nav": nav
+        default: nil
+        }
+    }
+}
+
+extension PageRenderer.NavItem: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "href": href
+        case "label": label
+        case "current": current
+        default: nil
+        }
+    }
+}
