@@ -31,6 +31,28 @@ struct PortalPagesTests {
         }
     }
 
+    @Test func anAdminSeesTheCompanysFaxesAPlainUserOnlyTheirOwn() async throws {
+        try await PortalHarness.with { h in
+            // setup: Dan is a second user of company A; Alice becomes its admin
+            let dan = try await h.users.create(accountID: h.companyA.id, email: "dan@clinic-a.example", password: PortalHarness.password, scope: h.platform.scope)
+            try await h.users.grant(userID: h.userA.id, accountID: h.companyA.id, rights: [.readOnly], scope: h.platform.scope)
+            let dansFax = try await h.insertFax(user: dan, account: h.companyA, number: "+12065550155")
+            let alicesFax = try await h.insertFax(user: h.userA, account: h.companyA, number: "+12065550166")
+            let alice = h.browser(), danBrowser = h.browser()
+            try await alice.signIn("alice@clinic-a.example", PortalHarness.password)
+            try await danBrowser.signIn("dan@clinic-a.example", PortalHarness.password)
+            // act
+            let adminOutbox = try await alice.get("/outbox")
+            let userOutbox = try await danBrowser.get("/outbox")
+            let danOnAlicesFax = try await danBrowser.get("/faxes/\(alicesFax)")
+            let aliceOnDansFax = try await alice.get("/faxes/\(dansFax)")
+            // check
+            #expect(adminOutbox.text.contains("+12065550155") && adminOutbox.text.contains("+12065550166"))
+            #expect(userOutbox.text.contains("+12065550155") && !userOutbox.text.contains("+12065550166"))
+            #expect(danOnAlicesFax.status == 404 && aliceOnDansFax.status == 200)
+        }
+    }
+
     @Test func outboxFiltersAndPagesByKeyset() async throws {
         try await PortalHarness.with { h in
             // setup: 120 faxes, every third one failed, alternating numbers

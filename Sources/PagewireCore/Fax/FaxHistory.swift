@@ -74,7 +74,10 @@ public struct FaxHistory: Sendable {
         let accountIDs = try await database.query("SELECT id FROM accounts WHERE path LIKE ?", viewer.scope.pathPattern)
             .map { try $0.get("id", as: Int64.self) }
         guard !accountIDs.isEmpty else { return Page(faxes: [], nextCursor: nil) }
-        var sql = "SELECT \(Self.summaryColumns) FROM faxes f WHERE f.account_id IN ("
+        // The optimizer would intersect both list indexes and sort the result (seconds at a
+        // million rows); walking the one that matches the viewer stops after a page.
+        let index = viewer.userID == nil ? "faxes_account_list" : "faxes_user_list"
+        var sql = "SELECT \(Self.summaryColumns) FROM faxes f FORCE INDEX (\(index)) WHERE f.account_id IN ("
             + Array(repeating: "?", count: accountIDs.count).joined(separator: ", ") + ") AND f.direction = ?"
         var binds: [any SQLEncodable] = accountIDs.map { $0 as any SQLEncodable }
         binds.append(filter.direction)

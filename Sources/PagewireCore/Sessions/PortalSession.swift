@@ -16,4 +16,6 @@ public struct PortalSession: Sendable, Equatable {
     public let companyID: Int64?
     /// Idle timeout of this session, from the security policy when it was created.
     public let idleTimeoutSeconds: Int
+    /// False while the session may only change an expired password.
+    public let mustChangePassword: Bool
 }

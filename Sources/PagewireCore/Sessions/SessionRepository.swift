@@ -13,16 +13,16 @@ public struct SessionRepository: Sendable {
     }
 
     /// Creates a session for `userID`; returns the cookie token (never stored) and the session.
-    public func create(userID: Int64, idleTimeoutSeconds: Int, remoteAddress: String?, userAgent: String?) async throws -> (token: String, session: PortalSession) {
+    public func create(userID: Int64, idleTimeoutSeconds: Int, remoteAddress: String?, userAgent: String?, mustChangePassword: Bool = false) async throws -> (token: String, session: PortalSession) {
         let token = SessionToken.make()
         let csrf = SessionToken.make()
         let now = Date()
         try await database.execute(
             """
-            INSERT INTO portal_sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, idle_timeout_seconds, remote_address, user_agent)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO portal_sessions (token_hash, user_id, csrf_token, stage, created_at, last_seen_at, idle_timeout_seconds, remote_address, user_agent)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
-            SessionToken.hash(token), userID, csrf, now, now, idleTimeoutSeconds,
+            SessionToken.hash(token), userID, csrf, mustChangePassword ? "password_change" : "active", now, now, idleTimeoutSeconds,
             remoteAddress.map { String($0.prefix(45)) }, userAgent.map { String($0.prefix(255)) })
         guard let session = try await find(token: token) else { throw AccountError.notFound }
         return (token, session)
@@ -36,7 +36,11 @@ public struct SessionRepository: Sendable {
         return try await database.withConnection { c in
             guard let row = try c.query(
                 """
-                SELECT s.csrf_token, s.last_seen_at, s.idle_timeout_seconds, \(User.columns), a.status AS a_status
+                SELECT s.csrf_token, s.stage, s.last_seen_at, s.idle_timeout_seconds, \(User.columns),
+                       a.parent_id AS a_parent_id, a.kind AS a_kind, a.name AS a_name, a.path AS a_path,
+                       a.company_id AS a_company_id, a.status AS a_status,
+                       (SELECT CONCAT(ga.id, ' ', ga.path) FROM admin_grants g JOIN accounts ga ON ga.id = g.account_id
+                        WHERE g.user_id = u.id ORDER BY LENGTH(ga.path) LIMIT 1) AS top_grant
                 FROM portal_sessions s JOIN users u ON u.id = s.user_id JOIN accounts a ON a.id = u.account_id
                 WHERE s.token_hash = ?
                 """, hash).first else { return nil }
@@ -51,18 +55,23 @@ public struct SessionRepository: Sendable {
             if now.timeIntervalSince(lastSeen) > Self.touchInterval {
                 try c.execute("UPDATE portal_sessions SET last_seen_at = ? WHERE token_hash = ?", now, hash)
             }
-            guard let account = try AccountRepository.fetch(c, id: user.accountID, scope: nil) else { return nil }
+            // One query per request: the account and the highest admin grant come with the row.
+            let account = Account(
+                id: user.accountID, parentID: try row.optional("a_parent_id"),
+                kind: AccountKind(rawValue: try row.get("a_kind")) ?? .department, name: try row.get("a_name"),
+                path: try row.get("a_path"), companyID: try row.optional("a_company_id"), status: try row.get("a_status"))
             // The highest admin grant decides what the user sees; without one, their own faxes.
-            let grant = try c.query(
-                """
-                SELECT a.id, a.path FROM admin_grants g JOIN accounts a ON a.id = g.account_id
-                WHERE g.user_id = ? ORDER BY LENGTH(a.path) LIMIT 1
-                """, user.id).first
-            let scope = try grant.map { AccountScope(rootID: try $0.get("id"), path: try $0.get("path")) } ?? account.scope
+            let grant: AccountScope? = try row.optional("top_grant", as: String.self).flatMap { text in
+                let parts = text.split(separator: " ", maxSplits: 1)
+                guard parts.count == 2, let id = Int64(parts[0]) else { return nil }
+                return AccountScope(rootID: id, path: String(parts[1]))
+            }
+            let scope = grant ?? account.scope
             let companyID: Int64? = account.kind == .company ? account.id : account.companyID
             return PortalSession(
                 user: user, account: account, csrfToken: try row.get("csrf_token"), scope: scope,
-                ownFaxesOnly: grant == nil, companyID: companyID, idleTimeoutSeconds: timeout)
+                ownFaxesOnly: grant == nil, companyID: companyID, idleTimeoutSeconds: timeout,
+                mustChangePassword: try row.get("stage", as: String.self) == "password_change")
         }
     }
 

@@ -60,9 +60,10 @@ public struct SignInService: Sendable {
             try c.execute("UPDATE users SET failed_sign_ins = 0 WHERE id = ?", userID)
             try AuditLog.record(on: c, accountID: accountID, actor: actor, action: .signIn, targetType: "user", targetID: "\(userID)", at: now)
         }
-        let (token, session) = try await sessions.create(
-            userID: userID, idleTimeoutSeconds: policy.sessionTimeoutMinutes * 60, remoteAddress: remoteAddress, userAgent: userAgent)
         let expired = policy.isExpired(changedAt: try row.optional("password_changed_at"), now: now)
+        let (token, session) = try await sessions.create(
+            userID: userID, idleTimeoutSeconds: policy.sessionTimeoutMinutes * 60, remoteAddress: remoteAddress, userAgent: userAgent,
+            mustChangePassword: expired)
         return .signedIn(token: token, session: session, passwordExpired: expired)
     }
 

@@ -17,7 +17,7 @@ struct FaxController: Sendable {
     }
 
     private func format(_ session: PortalSession) async throws -> DisplayFormat {
-        try await DisplayFormat.forUser(session.user.id, settings: SettingsRepository(database: database))
+        try await DisplayFormat.forUser(session, settings: SettingsRepository(database: database))
     }
 
     private func viewer(_ session: PortalSession) -> FaxHistory.Viewer {

@@ -5,6 +5,7 @@ import PagewireCore
 struct SessionMiddleware: RouterMiddleware {
     typealias Context = PortalRequestContext
     static let cookieName = "pw_session"
+    static let allowedWhileChangingPassword: Set<String> = ["/profile/password", "/signout", "/static/portal.css", "/brand.css", "/healthz"]
     let sessions: SessionRepository
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -12,6 +13,10 @@ struct SessionMiddleware: RouterMiddleware {
         var context = context
         if let token = request.cookies[Self.cookieName]?.value, !token.isEmpty {
             context.session = try await sessions.find(token: token)
+        }
+        // An expired password must be changed before anything else.
+        if context.session?.mustChangePassword == true, !Self.allowedWhileChangingPassword.contains(request.uri.path) {
+            return PageRenderer.redirect("/profile/password")
         }
         return try await next(request, context)
     }

@@ -38,11 +38,11 @@ struct SignInController: Sendable {
         var anonymous = context
         anonymous.session = nil
         switch outcome {
-        case .signedIn(let token, _, _):
+        case .signedIn(let token, _, let expired):
             var headers = HTTPFields()
             headers.append(HTTPField(name: .setCookie, value: SessionMiddleware.cookie(token)))
             headers.append(HTTPField(name: .setCookie, value: "\(CSRFMiddleware.cookieName)=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Strict"))
-            return PageRenderer.redirect(next.isEmpty ? "/dashboard" : next, headers: headers)
+            return PageRenderer.redirect(expired ? "/profile/password" : next.isEmpty ? "/dashboard" : next, headers: headers)
         case .rejected:
             return try showForm(request, anonymous, model: SignInModel(login: login, next: next, message: "The username or password is not right."), status: .unauthorized)
         case .locked(let until):

@@ -62,6 +62,7 @@ struct PageRenderer: Sendable {
 
     static let navigation: [(href: String, label: String)] = [
         ("/dashboard", "Dashboard"), ("/send", "Send fax"), ("/outbox", "Outbox"), ("/inbox", "Inbox"), ("/contacts", "Contacts"),
+        ("/profile/password", "Password"),
     ]
 
     func layout(title: String, context: PortalRequestContext, current: String?, csrf: String? = nil) -> Layout {
@@ -95,5 +96,44 @@ struct PageRenderer: Sendable {
         var fields = headers
         fields[.location] = location
         return Response(status: .seeOther, headers: fields)
+    }
+}
+
+extension PageRenderer.View: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "layout": layout
+        case "page": page
+        default: nil
+        }
+    }
+}
+
+extension PageRenderer.Layout: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "brandName": brandName
+        case "pageTitle": pageTitle
+        case "logoURL": logoURL as Any?
+        case "footerText": footerText
+        case "supportEmail": supportEmail as Any?
+        case "title": title
+        case "signedIn": signedIn
+        case "userName": userName
+        case "csrf": csrf
+        case "nav": nav
+        default: nil
+        }
+    }
+}
+
+extension PageRenderer.NavItem: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "href": href
+        case "label": label
+        case "current": current
+        default: nil
+        }
     }
 }
