@@ -150,7 +150,7 @@ def raw(port):
     for the server to close, "<close>" hangs up at once. Unless the connection ended, QUIT follows
     and every reply is read until the server closes, so no reply is missed on a slow machine."""
     chunks = [base64.b64decode(c) for c in json.load(sys.stdin)]
-    s = socket.create_connection(("127.0.0.1", int(port)), timeout=10)
+    s = socket.create_connection(("127.0.0.1", int(port)), timeout=60)
     data = b""
     closed = False
     hung_up = False
@@ -205,7 +205,7 @@ def conns(port, n):
     """Opens n connections one after another, keeping each open, and reports each first reply."""
     socks, firsts = [], []
     for _ in range(int(n)):
-        s = socket.create_connection(("127.0.0.1", int(port)), timeout=10)
+        s = socket.create_connection(("127.0.0.1", int(port)), timeout=60)
         socks.append(s)
         firsts.append(s.makefile("rb").readline().decode(errors="replace").strip())
     for s in socks:

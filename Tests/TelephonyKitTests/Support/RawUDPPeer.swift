@@ -38,8 +38,17 @@ final class RawUDPPeer: @unchecked Sendable {
 
     func send(_ message: SIPMessage, to port: Int) async throws { try await send(message.bytes, to: port) }
 
+    /// The next request that is not a retransmission of `previous` (same CSeq): under load the
+    /// agent's timers may resend a request before our answer reaches it.
+    func nextMessage(after previous: SIPMessage, within seconds: Int = 30) async -> SIPMessage? {
+        while let message = await nextMessage(within: seconds) {
+            if message.cseq?.number != previous.cseq?.number || message.callID != previous.callID { return message }
+        }
+        return nil
+    }
+
     /// The next SIP message, skipping anything unparsable; nil after `seconds` (a failure for the caller).
-    func nextMessage(within seconds: Int = 10) async -> SIPMessage? {
+    func nextMessage(within seconds: Int = 30) async -> SIPMessage? {
         await withTaskGroup(of: SIPMessage?.self) { group in
             group.addTask { [self] in
                 while let datagram = await iterator.next() {
