@@ -39,6 +39,14 @@ public struct Configuration: Sendable {
     /// Whether webhooks may target loopback and private addresses (tests, closed networks).
     public var webhooksAllowPrivateTargets: Bool
 
+    /// The SMTP relay for notices (`smtp://host:port`, `smtps://…`); nil (empty) sends none.
+    public var mailSMTPURL: String?
+    /// The envelope and header sender of notices.
+    public var mailFrom: String
+    /// Relay credentials, when it wants them.
+    public var mailSMTPUsername: String?
+    public var mailSMTPPassword: String?
+
     /// The keys a configuration may contain, with their defaults; `nil` means required.
     static let keys: [Key] = [
         Key("database.url", default: nil, secret: true),
@@ -56,6 +64,10 @@ public struct Configuration: Sendable {
         Key("vault.transit_key_file", default: "var/keys/transit.key"),
         Key("api.max_body_bytes", default: "26214400"),
         Key("webhooks.allow_private_targets", default: "false"),
+        Key("mail.smtp_url", default: ""),
+        Key("mail.from", default: "fax@pagewire.local"),
+        Key("mail.smtp_username", default: ""),
+        Key("mail.smtp_password", default: "", secret: true),
     ]
 
     struct Key: Sendable {
@@ -144,6 +156,14 @@ public struct Configuration: Sendable {
         }
         vaultTransitKeyFile = try reader.string("vault.transit_key_file")
         apiMaxBodyBytes = try reader.integer("api.max_body_bytes", in: 1024...1_073_741_824)
+        mailSMTPURL = try reader.read("mail.smtp_url") { text -> String? in
+            guard !text.isEmpty else { return nil }
+            guard text.hasPrefix("smtp://") || text.hasPrefix("smtps://") else { throw ReasonError("use smtp://host:port or smtps://host:port") }
+            return text
+        }
+        mailFrom = try reader.string("mail.from")
+        mailSMTPUsername = try reader.read("mail.smtp_username") { $0.isEmpty ? nil : $0 }
+        mailSMTPPassword = try reader.read("mail.smtp_password") { $0.isEmpty ? nil : $0 }
         webhooksAllowPrivateTargets = try reader.read("webhooks.allow_private_targets") { text in
             switch text.lowercased() {
             case "true", "1", "yes": return true

@@ -86,14 +86,16 @@ struct APIFixture: Sendable {
     }
 
     /// The real `pagewire-jobs serve` on this fixture's database and transit key.
-    func startJobs(directory: String) throws -> TestProcess {
-        try TestProcess.start("pagewire-jobs", ["serve"], environment: [
+    func startJobs(directory: String, environment extra: [String: String] = [:]) throws -> TestProcess {
+        var environment = [
             "PAGEWIRE_DATABASE_URL": test.url.urlString,
             "PAGEWIRE_VAULT_TRANSIT_KEY_FILE": configuration.vaultTransitKeyFile,
             "PAGEWIRE_PATHS_RESOURCES": configuration.resourcesDirectory,
             "PAGEWIRE_PATHS_VAR": directory,
             "PAGEWIRE_WEBHOOKS_ALLOW_PRIVATE_TARGETS": String(configuration.webhooksAllowPrivateTargets),
-        ])
+        ]
+        environment.merge(extra) { _, new in new }
+        return try TestProcess.start("pagewire-jobs", ["serve"], environment: environment)
     }
 
     func count(_ table: String) async throws -> Int {
