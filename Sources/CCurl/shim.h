@@ -1,5 +1,9 @@
 #ifndef PAGEWIRE_CCURL_SHIM_H
 #define PAGEWIRE_CCURL_SHIM_H
+// No feature macros of our own: fd_set (sys/select.h, which curl.h includes) must be declared
+// as in every other C module of the build (see CMagickWand/shim.h).
+#include <sys/types.h>
+#include <sys/select.h>
 #include <curl/curl.h>
 
 /* curl_easy_setopt and curl_easy_getinfo are variadic: Swift calls these typed forms instead. */

@@ -13,6 +13,12 @@ enum JobHandlers {
             WebhookFanOutHandler(webhooks: WebhookRepository(database: database)),
             WebhookDeliveryHandler(
                 webhooks: WebhookRepository(database: database), allowPrivateTargets: configuration.webhooksAllowPrivateTargets, logger: logger),
+            FaxNotificationHandler(
+                notifier: configuration.mailSMTPURL.map { url in
+                    FaxNotifier(database: database, relay: .init(
+                        url: url, from: configuration.mailFrom, username: configuration.mailSMTPUsername, password: configuration.mailSMTPPassword))
+                },
+                logger: logger),
         ]
     }
 

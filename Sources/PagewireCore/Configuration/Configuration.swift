@@ -77,6 +77,14 @@ public struct Configuration: Sendable {
     /// PEM private key for STARTTLS.
     public var smtpTLSPrivateKeyFile: String?
 
+    /// The SMTP relay for notices (`smtp://host:port`, `smtps://…`); nil (empty) sends none.
+    public var mailSMTPURL: String?
+    /// The envelope and header sender of notices.
+    public var mailFrom: String
+    /// Relay credentials, when it wants them.
+    public var mailSMTPUsername: String?
+    public var mailSMTPPassword: String?
+
     /// The keys a configuration may contain, with their defaults; `nil` means required.
     static let keys: [Key] = [
         Key("database.url", default: nil, secret: true),
@@ -113,6 +121,10 @@ public struct Configuration: Sendable {
         Key("smtp.messages_per_minute_per_sender", default: "60"),
         Key("smtp.tls_certificate_file", default: ""),
         Key("smtp.tls_private_key_file", default: ""),
+        Key("mail.smtp_url", default: ""),
+        Key("mail.from", default: "fax@pagewire.local"),
+        Key("mail.smtp_username", default: ""),
+        Key("mail.smtp_password", default: "", secret: true),
     ]
 
     struct Key: Sendable {
@@ -227,6 +239,14 @@ public struct Configuration: Sendable {
         guard (smtpTLSCertificateFile == nil) == (smtpTLSPrivateKeyFile == nil) else {
             throw .invalid("smtp.tls_private_key_file", reason: "set both smtp.tls_certificate_file and smtp.tls_private_key_file, or neither")
         }
+        mailSMTPURL = try reader.read("mail.smtp_url") { text -> String? in
+            guard !text.isEmpty else { return nil }
+            guard text.hasPrefix("smtp://") || text.hasPrefix("smtps://") else { throw ReasonError("use smtp://host:port or smtps://host:port") }
+            return text
+        }
+        mailFrom = try reader.string("mail.from")
+        mailSMTPUsername = try reader.read("mail.smtp_username") { $0.isEmpty ? nil : $0 }
+        mailSMTPPassword = try reader.read("mail.smtp_password") { $0.isEmpty ? nil : $0 }
     }
 
     /// One line per key with its value and where it came from; secrets are masked.

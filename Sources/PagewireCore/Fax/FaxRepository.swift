@@ -102,3 +102,26 @@ public struct FaxRepository: Sendable {
         return (try rows.map { try $0.get("id", as: Int64.self) }, Set(try rows.map { try $0.get("request_hash", as: String.self) }))
     }
 }
+
+extension FaxRepository {
+    /// Id, number and state of `ids` inside `scope`, in id order (the answer to a submission).
+    public func summaries(_ ids: [Int64], scope: AccountScope) async throws -> [(id: Int64, remoteNumber: String, state: FaxState)] {
+        guard !ids.isEmpty else { return [] }
+        let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ", ")
+        let binds: [any SQLEncodable] = (ids as [any SQLEncodable]) + [scope.pathPattern]
+        return try await database.withConnection { c in
+            try c.query(
+                """
+                SELECT f.id, f.remote_number, f.state FROM faxes f JOIN accounts a ON a.id = f.account_id
+                WHERE f.id IN (\(placeholders)) AND a.path LIKE ? ORDER BY f.id
+                """, binds
+            ).map { (try $0.get("id", as: Int64.self), try $0.get("remote_number", as: String.self),
+                     FaxState(rawValue: try $0.get("state", as: String.self)) ?? .submitted) }
+        }
+    }
+
+    /// Whether fax `faxID` uses document `documentID` (tells a fresh submission from a replay).
+    public func uses(faxID: Int64, documentID: Int64) async throws -> Bool {
+        try await !database.query("SELECT fax_id FROM fax_documents WHERE fax_id = ? AND document_id = ? LIMIT 1", faxID, documentID).isEmpty
+    }
+}

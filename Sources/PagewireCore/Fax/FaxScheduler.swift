@@ -178,6 +178,7 @@ public struct FaxScheduler: Sendable {
                     try c.execute("INSERT INTO fax_documents (fax_id, n, document_id, role) VALUES (?, 0, ?, 'cover')", id, cover)
                 }
                 try Self.event(c, id, now, "submitted", status: "accepted")
+                try FaxNotice.record(on: c, faxID: id, notice: .accepted, now: now)
                 try WorkQueue.enqueue(on: c, kind: Self.renderKind, payload: "{\"fax_id\":\(id)}", runAt: now, dedupeKey: "fax.render.\(id)")
                 ids.append(id)
             }
@@ -327,6 +328,7 @@ public struct FaxScheduler: Sendable {
         try c.execute("DELETE FROM destination_locks WHERE fax_id = ?", faxID)
         try event(c, faxID, now, "completed", status: state.rawValue, detail: result.title)
         try WebhookEvent.record(on: c, faxID: faxID, state: state, now: now)
+        if state != .cancelled { try FaxNotice.record(on: c, faxID: faxID, notice: .final, now: now) }
     }
 
     private static func policy(_ c: DatabaseConnection, _ faxID: Int64) throws -> RetryPolicy {

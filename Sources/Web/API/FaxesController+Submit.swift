@@ -56,9 +56,10 @@ extension FaxesController {
             checked.submission.documentIDs = stored + checked.documentIDs
             let ids = try await scheduler.submit(checked.submission, userID: principal.userID, scope: principal.scope)
             // A concurrent repeat under the same key won the race: its faxes stand, our copies go.
-            let ours = try await faxes.detail(ids[0], scope: principal.scope)?.documents.contains { stored.contains($0.documentID) } ?? false
-            if !stored.isEmpty && !ours { await discard(stored, companyID: companyID, context: context) }
-            return try await accepted(ids, scope: principal.scope, replayed: !stored.isEmpty && !ours)
+            var ours = true
+            if let first = stored.first { ours = try await faxes.uses(faxID: ids[0], documentID: first) }
+            if !ours { await discard(stored, companyID: companyID, context: context) }
+            return try await accepted(ids, scope: principal.scope, replayed: !ours)
         } catch {
             await discard(stored, companyID: companyID, context: context)
             throw error
@@ -94,10 +95,8 @@ extension FaxesController {
     }
 
     private func accepted(_ ids: [Int64], scope: AccountScope, replayed: Bool) async throws -> Response {
-        var items: [SubmissionAccepted.Item] = []
-        for id in ids {
-            guard let fax = try await faxes.detail(id, scope: scope)?.fax else { continue }
-            items.append(.init(id: fax.id, remoteNumber: fax.remoteNumber, status: fax.state.rawValue))
+        let items = try await faxes.summaries(ids, scope: scope).map {
+            SubmissionAccepted.Item(id: $0.id, remoteNumber: $0.remoteNumber, status: $0.state.rawValue)
         }
         var headers: HTTPFields = [:]
         if replayed { headers[.idempotentReplayed] = "true" }
@@ -122,3 +121,4 @@ extension FaxesController {
         return key
     }
 }
+

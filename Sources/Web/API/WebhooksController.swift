@@ -97,7 +97,7 @@ struct WebhooksController {
             throw Problem.invalid(error.description, field: "url")
         }
         let (endpoint, secret) = try await webhooks.create(companyID: companyID, url: input.url, events: events, userID: context.principal?.userID)
-        return try APIJSON.response(EndpointResource(endpoint, secret: secret), status: .created, headers: [.location: "/v1/webhooks/\(endpoint.id)"])
+        return try APIJSON.response(EndpointResource(endpoint, secret: secret), status: .created)
     }
 
     @Sendable func list(_ request: Request, context: APIRequestContext) async throws -> Response {

@@ -86,8 +86,8 @@ struct APIFixture: Sendable {
     }
 
     /// The real `pagewire-jobs serve` on this fixture's database and transit key.
-    func startJobs(directory: String) throws -> TestProcess {
-        try TestProcess.start("pagewire-jobs", ["serve"], environment: [
+    func startJobs(directory: String, environment extra: [String: String] = [:]) throws -> TestProcess {
+        var environment = [
             "PAGEWIRE_DATABASE_URL": test.url.urlString,
             "PAGEWIRE_VAULT_TRANSIT_KEY_FILE": configuration.vaultTransitKeyFile,
             "PAGEWIRE_PATHS_RESOURCES": configuration.resourcesDirectory,
@@ -95,7 +95,9 @@ struct APIFixture: Sendable {
             "PAGEWIRE_WEBHOOKS_ALLOW_PRIVATE_TARGETS": String(configuration.webhooksAllowPrivateTargets),
             // its e-mail-to-fax listener on a free port: several of these run at once
             "PAGEWIRE_SMTP_PORT": "0",
-        ])
+        ]
+        environment.merge(extra) { _, new in new }
+        return try TestProcess.start("pagewire-jobs", ["serve"], environment: environment)
     }
 
     func count(_ table: String) async throws -> Int {
