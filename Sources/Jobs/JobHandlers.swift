@@ -5,7 +5,11 @@ import PagewireCore
 /// The work kinds `pagewire-jobs` runs; each later issue adds its handlers here.
 enum JobHandlers {
     static func all(database: Database, vault: Vault, configuration: Configuration, logger: Logger) -> [any WorkHandler] {
-        [
+        // Notices (fax notices and the e-mail gateway's answers) go through one relay, if configured.
+        let relay = configuration.mailSMTPURL.map { url in
+            FaxNotifier.Relay(url: url, from: configuration.mailFrom, username: configuration.mailSMTPUsername, password: configuration.mailSMTPPassword)
+        }
+        return [
             RetentionPurgeHandler(database: database, vault: vault, logger: logger),
             FaxRenderHandler(
                 scheduler: FaxScheduler(database: database), documents: vault.documents,
@@ -13,12 +17,8 @@ enum JobHandlers {
             WebhookFanOutHandler(webhooks: WebhookRepository(database: database)),
             WebhookDeliveryHandler(
                 webhooks: WebhookRepository(database: database), allowPrivateTargets: configuration.webhooksAllowPrivateTargets, logger: logger),
-            FaxNotificationHandler(
-                notifier: configuration.mailSMTPURL.map { url in
-                    FaxNotifier(database: database, relay: .init(
-                        url: url, from: configuration.mailFrom, username: configuration.mailSMTPUsername, password: configuration.mailSMTPPassword))
-                },
-                logger: logger),
+            MailNoticeHandler(sender: relay.map { MailNoticeSender(relay: $0) }, logger: logger),
+            FaxNotificationHandler(notifier: relay.map { FaxNotifier(database: database, relay: $0) }, logger: logger),
         ]
     }
 

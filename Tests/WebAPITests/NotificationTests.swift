@@ -99,3 +99,42 @@ struct NotificationTests {
         }
     }
 }
+
+@Suite("E-mail gateway answers")
+struct MailNoticeDeliveryTests {
+    @Test func aQueuedAnswerReachesARealSMTPServerAsAnAutomaticReply() async throws {
+        try await APIFixture.with { f, _ in
+            // setup: the gateway's answer to a refused message, queued as the gateway queues it
+            let sink = try SMTPSink(failFirst: 0)
+            defer { sink.stop() }
+            let notice = MailNotice(to: "dr.roe@clinic-a.test", subject: "Fax to 206-555-0100 refused: no attachment",
+                                    text: "Your e-mail had no document to fax.", inReplyTo: "abc@mua.test",
+                                    resultCode: ResultCode.noAttachment.rawValue, mailMessageID: 42, faxIDs: [])
+            try await f.database.transaction { c in try notice.enqueue(on: c, now: Date()) }
+            let temporary = NSTemporaryDirectory() + "pw-jobs-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+            defer { try? FileManager.default.removeItem(atPath: temporary) }
+            // act
+            let jobs = try f.startJobs(directory: temporary, environment: [
+                "PAGEWIRE_MAIL_SMTP_URL": "smtp://127.0.0.1:\(sink.port)", "PAGEWIRE_MAIL_FROM": "fax@reseller.test",
+            ])
+            defer { jobs.kill(signal: SIGTERM) }
+            for _ in 0..<450 {
+                let pending = try await f.database.query("SELECT COUNT(*) AS n FROM work WHERE kind = 'mail.notice'")[0].get("n", as: Int.self)
+                if pending == 0 && !sink.messages.isEmpty { break }
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            // check: one message to the sender, automatic, threaded under their message
+            let messages = sink.messages
+            #expect(messages.count == 1)
+            #expect((messages.first?["rcpt_tos"] as? [String]) == ["dr.roe@clinic-a.test"])
+            let text = messages.first?["data"] as? String ?? ""
+            #expect(text.contains("Subject: Fax to 206-555-0100 refused: no attachment"))
+            #expect(text.contains("Auto-Submitted: auto-generated"))
+            #expect(text.contains("In-Reply-To: <abc@mua.test>"))
+            #expect(text.contains("Your e-mail had no document to fax."))
+            #expect(text.components(separatedBy: "Auto-Submitted:").count == 2)
+            let left = try await f.database.query("SELECT COUNT(*) AS n FROM work WHERE kind = 'mail.notice'")[0].get("n", as: Int.self)
+            #expect(left == 0)
+        }
+    }
+}

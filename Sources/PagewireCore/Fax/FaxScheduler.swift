@@ -13,6 +13,8 @@ public struct OutboundSubmission: Sendable {
     public var cover: CoverPageRequest?
     /// The vault document holding the cover page's words (`CoverText` JSON), if any.
     public var coverDocumentID: Int64?
+    /// Whether the "accepted" e-mail notice is queued; the e-mail gateway answers its senders itself.
+    public var acceptedNotice: Bool = true
     public var retryOverride: RetryPolicy?
     public var scheduledAt: Date?
     /// With the same key and the same request, a second submission returns the first one's faxes.
@@ -178,7 +180,7 @@ public struct FaxScheduler: Sendable {
                     try c.execute("INSERT INTO fax_documents (fax_id, n, document_id, role) VALUES (?, 0, ?, 'cover')", id, cover)
                 }
                 try Self.event(c, id, now, "submitted", status: "accepted")
-                try FaxNotice.record(on: c, faxID: id, notice: .accepted, now: now)
+                if submission.acceptedNotice { try FaxNotice.record(on: c, faxID: id, notice: .accepted, now: now) }
                 try WorkQueue.enqueue(on: c, kind: Self.renderKind, payload: "{\"fax_id\":\(id)}", runAt: now, dedupeKey: "fax.render.\(id)")
                 ids.append(id)
             }

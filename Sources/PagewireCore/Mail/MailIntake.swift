@@ -214,10 +214,13 @@ public struct MailIntake: Sendable {
             }
         }
         do {
+            var submission = OutboundSubmission(
+                recipients: unique, documentIDs: documentIDs, coverPage: cover, coverDocumentID: coverID,
+                idempotencyKey: key, requestHash: hash)
+            // The gateway's own mail.notice answers the sender (accepted or refused); no second one.
+            submission.acceptedNotice = false
             let ids = try await FaxScheduler(database: database).submit(
-                OutboundSubmission(
-                    recipients: unique, documentIDs: documentIDs, coverPage: cover, coverDocumentID: coverID,
-                    idempotencyKey: key, requestHash: hash),
+                submission,
                 userID: user.id, scope: AccountScope(rootID: companyID, path: try companyPath(companyID)), now: now)
             return .accepted(faxIDs: ids)
         } catch let SubmissionError.refused(code, reason) {

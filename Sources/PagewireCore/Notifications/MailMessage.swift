@@ -10,8 +10,12 @@ public struct MailMessage: Sendable, Equatable {
     public var messageID: String
     public var date: Date
     public var body: String
+    /// Further headers (`In-Reply-To`, `References`, …), written after the standard ones.
+    public var extraHeaders: [String: String]
 
-    public init(from: String, fromName: String, to: String, subject: String, messageID: String, date: Date, body: String) {
+    public init(from: String, fromName: String, to: String, subject: String, messageID: String, date: Date, body: String,
+                extraHeaders: [String: String] = [:]) {
+        self.extraHeaders = extraHeaders
         self.from = from
         self.fromName = fromName
         self.to = to
@@ -37,7 +41,12 @@ public struct MailMessage: Sendable, Equatable {
             "MIME-Version: 1.0",
             "Content-Type: text/plain; charset=utf-8",
             "Content-Transfer-Encoding: 8bit",
-        ]
+        ] + extraHeaders.sorted { $0.key < $1.key }.compactMap { name, value in
+            // Standard headers are not repeated; a name or value can never start a new header line.
+            let standard = ["from", "to", "subject", "date", "message-id", "auto-submitted", "mime-version", "content-type", "content-transfer-encoding"]
+            guard !standard.contains(name.lowercased()), name.allSatisfy({ $0.isLetter || $0 == "-" }) else { return nil }
+            return "\(name): \(Self.encodeWord(value))"
+        }
         // Strip CR/LF from header values' sources above; dot-stuffing is libcurl's job.
         let text = body.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\n", with: "\r\n")
         return Array((headers.joined(separator: "\r\n") + "\r\n\r\n" + text + "\r\n").utf8)
