@@ -17,12 +17,3 @@ CREATE TABLE api_tokens (
     CONSTRAINT api_tokens_user_fk FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_unicode_ci;
 
--- The cover page asked for at submission, one row per fax (rendering reads it).
-CREATE TABLE fax_cover_pages (
-    fax_id BIGINT UNSIGNED NOT NULL PRIMARY KEY,
-    template VARCHAR(64) CHARACTER SET ascii NOT NULL,
-    subject VARCHAR(200) NULL,
-    message TEXT NULL,
-    recipient_name VARCHAR(200) NULL,
-    CONSTRAINT fax_cover_pages_fax_fk FOREIGN KEY (fax_id) REFERENCES faxes (id) ON DELETE CASCADE
-) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_unicode_ci;

@@ -36,14 +36,11 @@ struct FaxRenderHandler: WorkHandler {
         let resolution = FaxResolution(rawValue: job.quality.rawValue) ?? .fine
         let renderer = DocumentRenderer(options: RenderOptions(resolution: resolution))
         let rendered: RenderedDocument
-        var cover = job.cover
-        var senderName = job.senderName
-        if cover == nil, let coverText = job.coverTextDocumentID {
-            // An e-mailed fax keeps its cover words (subject and body) encrypted in the vault.
-            let bytes = try await documents.read(coverText, companyID: job.companyID, reader: .system(purpose: "rendering fax \(faxID)"))
-            let text = try JSONDecoder().decode(CoverText.self, from: Data(bytes))
-            cover = CoverPageRequest(template: "plain", subject: text.subject, message: text.message)
-            if !text.senderName.isEmpty { senderName = text.senderName }
+        // The cover page's words are content: they come from the vault like the originals.
+        var cover: CoverPageRequest?
+        if let coverDocument = job.coverDocumentID {
+            let bytes = try await documents.read(coverDocument, companyID: job.companyID, reader: .system(purpose: "rendering fax \(faxID)"))
+            cover = try CoverPageRequest.decoded(from: bytes)
         }
         do {
             if let cover {
@@ -53,7 +50,7 @@ struct FaxRenderHandler: WorkHandler {
                     return
                 }
                 var fields = CoverPageFields()
-                fields.senderName = senderName
+                fields.senderName = cover.senderName ?? job.senderName
                 fields.senderCompany = job.companyName
                 fields.senderEmail = job.senderEmail
                 fields.senderFax = job.callerID.flatMap { try? E164Number(parsing: $0).formatted } ?? ""

@@ -38,10 +38,10 @@ struct SMTPGatewayTests {
                 #expect(fax.userID == f.sender.id && fax.state == "submitted")
                 let docs = try await f.documents(ofFax: id)
                 #expect(docs.map(\.role) == ["cover", "original"])
-                let cover = try JSONDecoder().decode(CoverText.self, from: Data(docs[0].bytes))
+                let cover = try CoverPageRequest.decoded(from: docs[0].bytes)
                 #expect(cover.subject == "Lab results")
                 #expect(cover.message == "Please fax this.\nThanks, Dr. Roe")
-                #expect(cover.senderName == "Dr. Roe" && cover.senderEmail == MailFixture.senderAddress)
+                #expect(cover.senderName == "Dr. Roe" && docs[0].contentType == CoverPageRequest.contentType)
                 #expect(docs[1].contentType == "application/pdf")
                 #expect(String(decoding: docs[1].bytes, as: UTF8.self).hasPrefix("%PDF-1.4") && String(decoding: docs[1].bytes, as: UTF8.self).contains("% report"))
             }
@@ -101,7 +101,7 @@ struct SMTPGatewayTests {
             // check: multipart/alternative + related picture, then PDF (RFC 2231 name), TIFF, QP text
             let ordered = try await f.documents(ofFax: try #require(messages[0].faxIDs.first))
             #expect(ordered.map(\.role) == ["cover", "original", "original", "original"])
-            let cover = try JSONDecoder().decode(CoverText.self, from: Data(ordered[0].bytes))
+            let cover = try CoverPageRequest.decoded(from: ordered[0].bytes)
             #expect(cover.subject == "Überweisung für Müller" && cover.message == "Cover message line 1\nline 2")
             #expect(ordered[1].contentType == "application/pdf" && String(decoding: ordered[1].bytes, as: UTF8.self).contains("% first"))
             #expect(ordered[2].contentType == "image/tiff" && ordered[2].bytes.starts(with: Array("II*\u{0}second".utf8)))

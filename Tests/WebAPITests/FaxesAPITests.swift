@@ -38,19 +38,22 @@ struct FaxesAPITests {
             #expect(fax["status"] as? String == "submitted")
             #expect(fax["caller_id"] as? String == "+12065550199")
             #expect(fax["max_attempts"] as? Int == 2 && fax["retry_interval_seconds"] as? Int == 120)
-            #expect((fax["cover_page"] as? [String: Any])?["recipient_name"] as? String == "Dr. Jones")
             #expect((fax["events"] as? [[String: Any]])?.first?["type"] as? String == "submitted")
-            let documents = try #require(fax["documents"] as? [[String: Any]])
+            let all = try #require(fax["documents"] as? [[String: Any]])
+            // the cover page's words are a document of their own, encrypted like the file
+            #expect(all.filter { $0["role"] as? String == "cover" }.map { $0["content_type"] as? String } == [CoverPageRequest.contentType])
+            let documents = all.filter { $0["role"] as? String == "original" }
             #expect(documents.count == 1 && documents[0]["content_type"] as? String == "application/pdf")
             // the original is in the vault, encrypted, and comes back byte for byte
             let download = try await client.call(.get, "/v1/faxes/\(ids[0])/documents/0", token: f.aliceToken)
             #expect(download.status == .ok)
             #expect(Array(buffer: download.body) == SampleDocuments.pdf("json"))
-            // one stored original serves both faxes of the request
+            // one stored original (and one cover document) serves both faxes of the request
             let shared = try await f.database.query("SELECT DISTINCT document_id FROM fax_documents WHERE fax_id IN (?, ?)", ids[0], ids[1])
-            #expect(shared.count == 1)
+            #expect(shared.count == 2)
             let chunks = try await f.database.query("SELECT bytes FROM document_chunks")
-            #expect(chunks.count == 1)
+            #expect(chunks.count == 2)
+            for chunk in chunks { #expect(!String(decoding: try chunk.get("bytes", as: [UInt8].self), as: UTF8.self).contains("Dr. Jones")) }
             for chunk in chunks { #expect(try chunk.get("bytes", as: [UInt8].self) != SampleDocuments.pdf("json")) }
             // rendering is queued, one work item per fax
             #expect(try await f.database.query("SELECT COUNT(*) AS n FROM work WHERE kind = 'fax.render'")[0].get("n", as: Int.self) == 2)
@@ -72,8 +75,8 @@ struct FaxesAPITests {
             let fax = try await client.call(.get, "/v1/faxes/\(id)", token: f.aliceToken).object
             #expect(fax["quality"] as? String == "superfine")
             #expect(fax["scheduled_at"] as? String == scheduled)
-            #expect((fax["cover_page"] as? [String: Any])?["subject"] as? String == "Lab results")
-            let types = (fax["documents"] as? [[String: Any]])?.compactMap { $0["content_type"] as? String }
+            #expect((fax["documents"] as? [[String: Any]])?.contains { $0["role"] as? String == "cover" } == true)
+            let types = (fax["documents"] as? [[String: Any]])?.filter { $0["role"] as? String == "original" }.compactMap { $0["content_type"] as? String }
             #expect(types == ["application/pdf", "text/plain; charset=utf-8"])
             let second = try await client.call(.get, "/v1/faxes/\(id)/documents/1", token: f.aliceToken)
             #expect(second.text == "Patient is stable.\n")

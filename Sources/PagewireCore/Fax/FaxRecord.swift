@@ -99,8 +99,8 @@ public struct FaxDetail: Sendable, Equatable {
     public var fax: FaxRecord
     public var attempts: [FaxAttemptRecord]
     public var events: [FaxEventRecord]
+    /// Originals, the cover page's words (role `cover`, encrypted like any content) and renderings.
     public var documents: [FaxDocumentRecord]
-    public var cover: CoverPageRequest?
 }
 
 /// Filters for listing faxes; nil means "any".

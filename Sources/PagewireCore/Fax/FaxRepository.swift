@@ -46,12 +46,7 @@ public struct FaxRepository: Sendable {
                 FaxDocumentRecord(n: try r.get("n"), role: try r.get("role"), documentID: try r.get("document_id"),
                                   contentType: try r.get("content_type"), byteCount: try r.get("byte_count"), state: try r.get("state"))
             }
-            let cover = try c.query("SELECT template, subject, message, recipient_name FROM fax_cover_pages WHERE fax_id = ?", id).first
-                .map { r throws(DatabaseError) in
-                    CoverPageRequest(template: try r.get("template"), subject: try r.optional("subject"),
-                                     message: try r.optional("message"), recipientName: try r.optional("recipient_name"))
-                }
-            return FaxDetail(fax: fax, attempts: attempts, events: events, documents: documents, cover: cover)
+            return FaxDetail(fax: fax, attempts: attempts, events: events, documents: documents)
         }
     }
 

@@ -14,12 +14,11 @@ public struct RenderJob: Sendable, Equatable {
     public var companyName: String
     /// Originals in page order: document id and media type.
     public var originals: [(documentID: Int64, contentType: String)]
-    public var cover: CoverPageRequest?
-    /// The vault document with the cover words of an e-mailed fax (`CoverText` JSON), if any.
-    public var coverTextDocumentID: Int64?
+    /// The vault document with the cover page's words (`CoverPageRequest` JSON), if one was asked for.
+    public var coverDocumentID: Int64?
 
     public static func == (a: RenderJob, b: RenderJob) -> Bool {
-        a.faxID == b.faxID && a.originals.map(\.documentID) == b.originals.map(\.documentID) && a.cover == b.cover && a.coverTextDocumentID == b.coverTextDocumentID
+        a.faxID == b.faxID && a.originals.map(\.documentID) == b.originals.map(\.documentID) && a.coverDocumentID == b.coverDocumentID
     }
 }
 
@@ -47,12 +46,7 @@ extension FaxScheduler {
                 WHERE fd.fax_id = ? AND fd.role = 'original' ORDER BY fd.n
                 """, faxID
             ).map { (documentID: try $0.get("document_id", as: Int64.self), contentType: try $0.get("content_type", as: String.self)) }
-            let cover = try c.query("SELECT template, subject, message, recipient_name FROM fax_cover_pages WHERE fax_id = ?", faxID).first
-                .map { r in
-                    CoverPageRequest(template: try r.get("template"), subject: try r.optional("subject"),
-                                     message: try r.optional("message"), recipientName: try r.optional("recipient_name"))
-                }
-            let coverText: Int64? = try c.query(
+            let coverDocument: Int64? = try c.query(
                 "SELECT document_id FROM fax_documents WHERE fax_id = ? AND role = 'cover' ORDER BY n LIMIT 1", faxID
             ).first.map { try $0.get("document_id") }
             let display: String = try row.optional("display_name") ?? ""
@@ -62,7 +56,7 @@ extension FaxScheduler {
                 callerID: try row.optional("caller_id"),
                 senderName: display.isEmpty ? (try row.optional("username") ?? "") : display,
                 senderEmail: try row.optional("email") ?? "", companyName: try row.get("company_name"),
-                originals: originals, cover: cover, coverTextDocumentID: coverText)
+                originals: originals, coverDocumentID: coverDocument)
         }
     }
 

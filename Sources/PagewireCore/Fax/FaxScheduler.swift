@@ -9,9 +9,7 @@ public struct OutboundSubmission: Sendable {
     public var documentIDs: [Int64]
     /// A cover page was asked for (and may stand alone where the behaviour allows it).
     public var coverPage: Bool
-    /// The cover page's template and fields, stored with each fax for rendering.
-    public var cover: CoverPageRequest?
-    /// The vault document holding the cover page's words (`CoverText` JSON), if any.
+    /// The vault document holding the cover page's words (`CoverPageRequest` JSON), if any.
     public var coverDocumentID: Int64?
     /// Whether the "accepted" e-mail notice is queued; the e-mail gateway answers its senders itself.
     public var acceptedNotice: Bool = true
@@ -23,14 +21,12 @@ public struct OutboundSubmission: Sendable {
     public var requestHash: String
 
     public init(recipients: [String], callerID: String? = nil, quality: FaxQuality = .fine, documentIDs: [Int64], coverPage: Bool = false,
-                coverDocumentID: Int64? = nil, retryOverride: RetryPolicy? = nil, scheduledAt: Date? = nil, idempotencyKey: String? = nil, requestHash: String = "",
-                cover: CoverPageRequest? = nil) {
+                coverDocumentID: Int64? = nil, retryOverride: RetryPolicy? = nil, scheduledAt: Date? = nil, idempotencyKey: String? = nil, requestHash: String = "") {
         self.recipients = recipients
-        self.cover = cover
         self.callerID = callerID
         self.quality = quality
         self.documentIDs = documentIDs
-        self.coverPage = coverPage || cover != nil || coverDocumentID != nil
+        self.coverPage = coverPage || coverDocumentID != nil
         self.coverDocumentID = coverDocumentID
         self.retryOverride = retryOverride
         self.scheduledAt = scheduledAt
@@ -170,11 +166,6 @@ public struct FaxScheduler: Sendable {
                     submission.scheduledAt, now, now).lastInsertID)
                 for (n, documentID) in submission.documentIDs.enumerated() {
                     try c.execute("INSERT INTO fax_documents (fax_id, n, document_id, role) VALUES (?, ?, ?, 'original')", id, n, documentID)
-                }
-                if let cover = submission.cover {
-                    try c.execute(
-                        "INSERT INTO fax_cover_pages (fax_id, template, subject, message, recipient_name) VALUES (?, ?, ?, ?, ?)",
-                        id, cover.template, cover.subject, cover.message, cover.recipientName)
                 }
                 if let cover = submission.coverDocumentID {
                     try c.execute("INSERT INTO fax_documents (fax_id, n, document_id, role) VALUES (?, 0, ?, 'cover')", id, cover)

@@ -204,12 +204,10 @@ public struct MailIntake: Sendable {
                 documentIDs.append(stored.id)
             }
             if cover {
-                let fields = CoverText(subject: mail.subject, message: mail.bodyText, senderName: mail.fromName.isEmpty ? user.displayName : mail.fromName, senderEmail: user.email)
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.sortedKeys]
+                let fields = CoverPageRequest(subject: mail.subject, message: mail.bodyText, senderName: mail.fromName)
                 let stored = try await documents.put(
-                    companyID: companyID, accountID: user.accountID, kind: .original, contentType: CoverText.contentType,
-                    bytes: Array(try encoder.encode(fields)), now: now)
+                    companyID: companyID, accountID: user.accountID, kind: .original, contentType: CoverPageRequest.contentType,
+                    bytes: try fields.encoded(), now: now)
                 coverID = stored.id
             }
         }

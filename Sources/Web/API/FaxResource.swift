@@ -28,7 +28,6 @@ struct FaxResource: Encodable {
     var attempts: [Attempt]?
     var events: [Event]?
     var documents: [Document]?
-    var coverPage: CoverPage?
 
     struct Attempt: Encodable {
         var number: Int
@@ -59,13 +58,6 @@ struct FaxResource: Encodable {
         var contentType: String
         var bytes: Int
         var state: String
-    }
-
-    struct CoverPage: Encodable {
-        var template: String
-        var subject: String?
-        var message: String?
-        var recipientName: String?
     }
 
     init(_ f: FaxRecord) {
@@ -104,7 +96,6 @@ struct FaxResource: Encodable {
         documents = d.documents.map {
             Document(role: $0.role, index: $0.n, documentId: $0.documentID, contentType: $0.contentType, bytes: $0.byteCount, state: $0.state)
         }
-        coverPage = d.cover.map { CoverPage(template: $0.template, subject: $0.subject, message: $0.message, recipientName: $0.recipientName) }
     }
 }
 

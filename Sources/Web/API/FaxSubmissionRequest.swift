@@ -90,6 +90,8 @@ struct FaxSubmissionRequest: Decodable {
     struct Checked {
         var files: [(filename: String?, contentType: String, bytes: [UInt8])]
         var documentIDs: [Int64]
+        /// The cover page's words, stored in the vault beside the files.
+        var cover: CoverPageRequest?
         var submission: OutboundSubmission
     }
 
@@ -155,8 +157,7 @@ struct FaxSubmissionRequest: Decodable {
         }
         let submission = OutboundSubmission(
             recipients: recipients, callerID: callerID, quality: quality, documentIDs: [], coverPage: cover != nil,
-            retryOverride: retryPolicy, scheduledAt: scheduledAt, idempotencyKey: idempotencyKey, requestHash: fingerprint.hex,
-            cover: cover)
-        return Checked(files: files, documentIDs: documentIDs, submission: submission)
+            retryOverride: retryPolicy, scheduledAt: scheduledAt, idempotencyKey: idempotencyKey, requestHash: fingerprint.hex)
+        return Checked(files: files, documentIDs: documentIDs, cover: cover, submission: submission)
     }
 }

@@ -54,6 +54,13 @@ extension FaxesController {
                 stored.append(document.id)
             }
             checked.submission.documentIDs = stored + checked.documentIDs
+            if let cover = checked.cover {
+                let document = try await documents.put(
+                    companyID: companyID, accountID: principal.accountID, kind: .original, contentType: CoverPageRequest.contentType,
+                    bytes: try cover.encoded())
+                stored.append(document.id)
+                checked.submission.coverDocumentID = document.id
+            }
             let ids = try await scheduler.submit(checked.submission, userID: principal.userID, scope: principal.scope)
             // A concurrent repeat under the same key won the race: its faxes stand, our copies go.
             var ours = true
@@ -83,9 +90,17 @@ extension FaxesController {
                     companyID: detail.fax.companyID, accountID: principal.accountID, kind: .original, contentType: original.contentType, bytes: bytes)
                 stored.append(copy.id)
             }
+            var coverCopy: Int64?
+            if let cover = detail.documents.first(where: { $0.role == "cover" }) {
+                let bytes = try await documents.read(cover.documentID, companyID: detail.fax.companyID, reader: .system(purpose: "api resend"))
+                let copy = try await documents.put(
+                    companyID: detail.fax.companyID, accountID: principal.accountID, kind: .original, contentType: cover.contentType, bytes: bytes)
+                coverCopy = copy.id
+                stored.append(copy.id)
+            }
             let submission = OutboundSubmission(
                 recipients: [input.recipient ?? detail.fax.remoteNumber], callerID: detail.fax.callerID, quality: detail.fax.quality,
-                documentIDs: stored, coverPage: detail.cover != nil, cover: detail.cover)
+                documentIDs: stored.filter { $0 != coverCopy }, coverDocumentID: coverCopy)
             let ids = try await scheduler.submit(submission, userID: principal.userID, scope: principal.scope)
             return try await accepted(ids, scope: principal.scope, replayed: false)
         } catch {
