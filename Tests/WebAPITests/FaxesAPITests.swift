@@ -243,3 +243,26 @@ struct FaxesAPITests {
         }
     }
 }
+
+@Suite("REST API: who reads fax content")
+struct FaxContentAccessTests {
+    @Test func platformAndResellerStaffSeeMetadataButNeverDocuments() async throws {
+        try await APIFixture.with { f, client in
+            // setup: a fax of company A, and an operator at the platform node with every right
+            let id = try #require(FaxesAPITests.ids(try await client.call(.post, "/v1/faxes", token: f.aliceToken,
+                json: FaxesAPITests.submission(["+12065550100"]))).first)
+            let users = UserRepository(database: f.database, passwordParameters: .testing)
+            let operatorUser = try await users.create(accountID: f.platform.id, email: "ops@platform.test", password: "ops-pw", scope: f.platform.scope)
+            try await users.grant(userID: operatorUser.id, accountID: f.platform.id, rights: AdminRight.all, scope: f.platform.scope)
+            let token = try await APITokenRepository(database: f.database).create(userID: operatorUser.id, name: "ops", scope: f.platform.scope).secret
+            // act
+            let detail = try await client.call(.get, "/v1/faxes/\(id)", token: token)
+            let original = try await client.call(.get, "/v1/faxes/\(id)/documents/0", token: token)
+            let own = try await client.call(.get, "/v1/faxes/\(id)/documents/0", token: f.aliceToken)
+            // check
+            #expect(detail.status == .ok)
+            #expect(original.status == .forbidden && original.object["type"] as? String != nil)
+            #expect(own.status == .ok)
+        }
+    }
+}

@@ -140,6 +140,12 @@ struct FaxesController {
     }
 
     private func stream(_ document: FaxDocumentRecord, of detail: FaxDetail, principal: APIPrincipal, filename: String) async throws -> Response {
+        // Pages are for the company's own people. Platform operators and reseller staff see a
+        // fax's metadata in their subtree, never its content (the vault's promise).
+        guard principal.companyID == detail.fax.companyID else {
+            throw Problem("no-access-to-content", status: .forbidden, title: "No access to content",
+                          detail: "only users of the fax's company can read its documents")
+        }
         let content = try await documents.open(document.documentID, companyID: detail.fax.companyID, reader: .system(purpose: "api download by user \(principal.userID)"))
         var headers: HTTPFields = [:]
         headers[.contentType] = document.contentType
