@@ -90,7 +90,10 @@ public final class TelephonyEndpoint: @unchecked Sendable {
             return
         }
         let target = SIPURI(user: request.destination, host: request.trunkHost, port: request.trunkPort)
-        let from = SIPNameAddress(uri: SIPURI(user: request.callerID, host: agent.configuration.host, port: agent.port))
+        // A fax without a caller ID is sent as "anonymous": `sip:@host` is no valid URI, and a far
+        // end that drops it unparsed leaves the call unanswered (408).
+        let from = SIPNameAddress(uri: SIPURI(user: request.callerID.isEmpty ? "anonymous" : request.callerID,
+                                              host: agent.configuration.host, port: agent.port))
         var answered = false
         var noAnswer = false
         var invite: SIPOutgoingInvite?
