@@ -15,10 +15,7 @@ extension JobsCommand {
         func run() async throws {
             let env = ProcessEnvironment.start(component: "bench", configFile: options.config)
             let url = env.configuration.databaseURL
-            if let admin = try? DatabaseConnection(url: url.with(database: "")) {
-                try admin.run("DROP DATABASE IF EXISTS `\(url.database)`")
-            }
-            try Migrator.createDatabaseIfNeeded(url)
+            try Migrator.recreateDatabase(url)
             let database = Database(url: url, maxConnections: workers + 1, logger: env.logger)
             try await Migrator(directory: env.configuration.resourcesDirectory + "/Migrations", logger: env.logger).migrate(database)
 

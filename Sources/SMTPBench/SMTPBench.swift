@@ -68,9 +68,7 @@ struct SMTPBench {
     static func run(_ options: Options) async throws {
         // setup: a fresh database, one company with a vault, a fax domain and a registered sender
         let url = try DatabaseURL(parsing: options.databaseURL).with(database: "pw_bench_smtp")
-        let admin = try DatabaseConnection(url: url.with(database: ""))
-        try admin.run("DROP DATABASE IF EXISTS `pw_bench_smtp`")
-        try Migrator.createDatabaseIfNeeded(url)
+        try Migrator.recreateDatabase(url)
         var logger = Logger(label: "bench.smtp")
         logger.logLevel = .warning
         let database = Database(url: url, maxConnections: options.clients * 2 + 2, logger: logger)

@@ -47,9 +47,7 @@ struct VaultBench {
     static func run(_ options: Options) async throws {
         // setup: a fresh database, one company with a vault, a transit key in a temporary directory
         let url = try DatabaseURL(parsing: options.databaseURL).with(database: "pw_bench_vault")
-        let admin = try DatabaseConnection(url: url.with(database: ""))
-        try admin.run("DROP DATABASE IF EXISTS `pw_bench_vault`")
-        try Migrator.createDatabaseIfNeeded(url)
+        try Migrator.recreateDatabase(url)
         let database = Database(url: url, maxConnections: 2)
         try await Migrator(directory: options.migrations).migrate(database)
         let directory = NSTemporaryDirectory() + "pw-vault-bench-\(getpid())"
@@ -117,7 +115,7 @@ struct VaultBench {
                      oursPutTime.seconds, plainPutTime.seconds, (ours - oursPutTime).seconds, (plain - plainPutTime).seconds))
         print(String(format: "BENCH vault value=%.1f unit=MB/s ratio=%.2f reference=plain_1MiB_chunk_INSERT_SELECT_same_server", oursRate, oursRate / plainRate))
         await database.shutdown()
-        try admin.run("DROP DATABASE IF EXISTS `pw_bench_vault`")
+        try DatabaseConnection(url: url.with(database: "")).run("DROP DATABASE IF EXISTS `pw_bench_vault`")
     }
 
     static func setUpCompany(database: Database, vault: Vault) async throws -> (company: Int64, user: Int64) {

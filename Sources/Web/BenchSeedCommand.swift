@@ -13,10 +13,7 @@ extension WebCommand {
         func run() async throws {
             let env = ProcessEnvironment.start(component: "bench", configFile: config)
             let url = env.configuration.databaseURL
-            if let admin = try? DatabaseConnection(url: url.with(database: "")) {
-                try admin.run("DROP DATABASE IF EXISTS `\(url.database)`")
-            }
-            try Migrator.createDatabaseIfNeeded(url)
+            try Migrator.recreateDatabase(url)
             let database = Database(url: url, maxConnections: 4, logger: env.logger)
             try await Migrator(directory: env.configuration.resourcesDirectory + "/Migrations", logger: env.logger).migrate(database)
             let accounts = AccountRepository(database: database)

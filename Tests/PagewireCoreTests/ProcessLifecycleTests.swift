@@ -11,7 +11,7 @@ struct ProcessLifecycleTests {
             let process = try TestProcess.start(
                 executable, ["serve"],
                 environment: ["PAGEWIRE_DATABASE_URL": test.url.urlString, "PAGEWIRE_LOG_LEVEL": "info", "PAGEWIRE_WEB_PORT": "0",
-                              "PAGEWIRE_TELEPHONY_SIP_PORT": "0", "PAGEWIRE_SMTP_PORT": "0"],
+                              "PAGEWIRE_TELEPHONY_SIP_PORT": "0"],
                 mergingStandardError: true)
             var lines: [String] = []
             while let line = try process.readLine() {

@@ -82,6 +82,13 @@ public struct Migrator: Sendable {
         try admin.run("CREATE DATABASE IF NOT EXISTS `\(url.database)` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
     }
 
+    /// Drops the database of `url` if it exists and creates it empty (benchmarks start from nothing).
+    public static func recreateDatabase(_ url: DatabaseURL) throws {
+        let admin = try DatabaseConnection(url: url.with(database: ""))
+        try admin.run("DROP DATABASE IF EXISTS `\(url.database)`")
+        try admin.run("CREATE DATABASE `\(url.database)` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
+    }
+
     /// Applies what is pending and returns the versions it applied.
     @discardableResult
     public func migrate(_ database: Database) async throws -> [Int] {

@@ -93,8 +93,6 @@ struct APIFixture: Sendable {
             "PAGEWIRE_PATHS_RESOURCES": configuration.resourcesDirectory,
             "PAGEWIRE_PATHS_VAR": directory,
             "PAGEWIRE_WEBHOOKS_ALLOW_PRIVATE_TARGETS": String(configuration.webhooksAllowPrivateTargets),
-            // its e-mail-to-fax listener on a free port: several of these run at once
-            "PAGEWIRE_SMTP_PORT": "0",
         ]
         environment.merge(extra) { _, new in new }
         return try TestProcess.start("pagewire-jobs", ["serve"], environment: environment)
