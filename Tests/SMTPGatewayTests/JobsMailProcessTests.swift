@@ -11,18 +11,21 @@ struct JobsMailProcessTests {
             let to = ["2065550100@\(MailFixture.domain)"]
             #expect(try await f.send(from: MailFixture.senderAddress, to: to, scenario: "pdf").ok)
             #expect(try await f.lastMessage().state == "received")
-            // act: a pagewire-jobs process starts (its own SMTP listener on a port of this suite's range)
-            let port = Int.random(in: 51_000...53_999)
+            // act: a pagewire-jobs process starts; its own SMTP listener takes a free port and logs it
             let jobs = try TestProcess.start(
                 "pagewire-jobs", ["serve"],
                 environment: [
                     "PAGEWIRE_DATABASE_URL": f.test.url.urlString, "PAGEWIRE_VAULT_TRANSIT_KEY_FILE": f.transitKeyFile,
-                    "PAGEWIRE_SMTP_PORT": String(port), "PAGEWIRE_SMTP_HOSTNAME": "jobs.test", "PAGEWIRE_LOG_LEVEL": "info",
+                    "PAGEWIRE_SMTP_PORT": "0", "PAGEWIRE_SMTP_HOSTNAME": "jobs.test", "PAGEWIRE_LOG_LEVEL": "info",
                 ],
                 mergingStandardError: true)
+            var port = 0
             while let line = try jobs.readLine() {
-                if line.contains("smtp listening") { break }
+                guard line.contains("smtp listening") else { continue }
+                port = line.split(separator: " ").first { $0.hasPrefix("smtp.port=") }.flatMap { Int($0.dropFirst("smtp.port=".count)) } ?? 0
+                break
             }
+            #expect(port > 0)
             let second = try await f.send(from: MailFixture.scannerAddress, to: to, scenario: "pdf", port: port)
             #expect(second.ok, "\(second)")
             // check: its worker processes both (polling the rows the process writes)
