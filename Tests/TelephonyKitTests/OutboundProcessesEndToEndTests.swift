@@ -22,8 +22,6 @@ struct OutboundProcessesEndToEndTests {
                 .create(accountID: company.id, email: "sender@clinic.example", password: "pw-123456789", scope: company.scope)
             try await vault.keyring.enroll(userID: user.id, password: "pw-123456789")
             _ = try await vault.keyring.createVault(companyID: company.id, firstAdminUserID: user.id, actor: .system("test"))
-            let simulatorPort = try Self.freeUDPPort()
-            _ = try await TrunkRepository(database: test.database).create(Trunk(name: "e2e-simulator", host: "127.0.0.1", port: simulatorPort))
             let common = [
                 "PAGEWIRE_DATABASE_URL": test.url.urlString,
                 "PAGEWIRE_VAULT_TRANSIT_KEY_FILE": keyFile,
@@ -31,13 +29,22 @@ struct OutboundProcessesEndToEndTests {
                 "PAGEWIRE_PATHS_VAR": directory,
             ]
             let simulator = try TestProcess.start("pagewire-telephony", ["simulate"], environment: common.merging([
-                "PAGEWIRE_SIMULATOR_SIP_PORT": String(simulatorPort),
+                "PAGEWIRE_SIMULATOR_SIP_PORT": "0",
                 "PAGEWIRE_SIMULATOR_RTP_PORT_MIN": "46200", "PAGEWIRE_SIMULATOR_RTP_PORT_MAX": "46399",
                 "PAGEWIRE_SIMULATOR_SPOOL": directory + "/simulator", "PAGEWIRE_LOG_LEVEL": "info",
             ]) { $1 }, mergingStandardError: true)
             defer { simulator.kill(signal: SIGTERM) }
+            // the simulator takes a free port from the kernel and logs it; the trunk points there
+            var simulatorPort = 0
+            while let line = try simulator.readLine() {
+                guard line.contains("Carrier simulator listening") else { continue }
+                simulatorPort = line.split(separator: " ").first { $0.hasPrefix("sip.port=") }.flatMap { Int($0.dropFirst("sip.port=".count)) } ?? 0
+                break
+            }
+            try #require(simulatorPort > 0)
+            _ = try await TrunkRepository(database: test.database).create(Trunk(name: "e2e-simulator", host: "127.0.0.1", port: simulatorPort))
             let telephony = try TestProcess.start("pagewire-telephony", ["serve"], environment: common.merging([
-                "PAGEWIRE_TELEPHONY_SIP_PORT": String(try Self.freeUDPPort()),
+                "PAGEWIRE_TELEPHONY_SIP_PORT": "0",
                 "PAGEWIRE_TELEPHONY_RTP_PORT_MIN": "46000", "PAGEWIRE_TELEPHONY_RTP_PORT_MAX": "46199", "PAGEWIRE_LOG_LEVEL": "info",
             ]) { $1 }, mergingStandardError: true)
             defer { telephony.kill(signal: SIGTERM) }
@@ -88,20 +95,5 @@ struct OutboundProcessesEndToEndTests {
             let received = try FileManager.default.contentsOfDirectory(atPath: directory + "/simulator")
             #expect(!received.isEmpty)
         }
-    }
-
-    /// A UDP port nobody holds right now (bound, read and released).
-    static func freeUDPPort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-        guard bound == 0 else { throw POSIXError(.EADDRINUSE) }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }
