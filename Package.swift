@@ -59,6 +59,8 @@ let package = Package(
             name: "Web",
             dependencies: [
                 "PagewireCore",
+                // port requests: the Letter of Authorization PDF
+                "FaxEngine",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

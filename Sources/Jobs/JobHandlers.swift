@@ -18,6 +18,7 @@ enum JobHandlers {
             WebhookDeliveryHandler(
                 webhooks: WebhookRepository(database: database), allowPrivateTargets: configuration.webhooksAllowPrivateTargets, logger: logger),
             MailNoticeHandler(sender: relay.map { MailNoticeSender(relay: $0) }, logger: logger),
+            PortNoticeHandler(sender: relay.map { PortNoticeSender(database: database, relay: $0) }, logger: logger),
             FaxNotificationHandler(notifier: relay.map { FaxNotifier(database: database, relay: $0) }, logger: logger),
         ]
     }

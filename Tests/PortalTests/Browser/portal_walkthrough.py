@@ -9,11 +9,9 @@ import argparse
 import os
 import sys
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
+import headless_chromium
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
 
 
 def main() -> int:
@@ -28,12 +26,7 @@ def main() -> int:
     args = parser.parse_args()
     os.makedirs(args.screenshots, exist_ok=True)
 
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/lib/chromium/chromium" if os.path.exists("/usr/lib/chromium/chromium") else "/usr/bin/chromium"
-    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1000"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-    wait = WebDriverWait(driver, 60)
+    driver, wait = headless_chromium.start(height=1000)
 
     def shot(name: str) -> None:
         path = os.path.join(args.screenshots, name + ".png")

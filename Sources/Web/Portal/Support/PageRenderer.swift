@@ -62,7 +62,7 @@ struct PageRenderer: Sendable {
 
     static let navigation: [(href: String, label: String)] = [
         ("/dashboard", "Dashboard"), ("/send", "Send fax"), ("/outbox", "Outbox"), ("/inbox", "Inbox"), ("/contacts", "Contacts"),
-        ("/profile/password", "Password"),
+        ("/porting", "Porting"), ("/profile/password", "Password"),
     ]
 
     func layout(title: String, context: PortalRequestContext, current: String?, csrf: String? = nil) -> Layout {

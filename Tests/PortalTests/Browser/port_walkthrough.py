@@ -1,0 +1,188 @@
+"""Drives a whole number port through the Pagewire portal in headless Chromium (Selenium).
+
+Run by PortingBrowserTests.swift with the venv that scripts/test prepares. The customer (a
+company admin) fills the guided form, confirms the summary, uploads the CSR, signs the letter
+of authorization and submits; the porting team (reseller staff) starts and rejects it; the
+customer corrects the business name, sees that the letter must be signed again, signs and
+resubmits; the porting team sets the FOC date and completes the port. Prints one line per
+step; exits 1 with the reason at the first failure.
+"""
+import argparse
+import os
+import sys
+import time
+
+import headless_chromium
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import Select
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--base", required=True)
+    parser.add_argument("--customer", required=True)
+    parser.add_argument("--staff", required=True)
+    parser.add_argument("--password", required=True)
+    parser.add_argument("--csr", required=True)
+    parser.add_argument("--screenshots", required=True)
+    args = parser.parse_args()
+    os.makedirs(args.screenshots, exist_ok=True)
+
+    driver, wait = headless_chromium.start(height=1400)
+
+    def shot(name: str) -> None:
+        driver.save_screenshot(os.path.join(args.screenshots, name + ".png"))
+
+    class Failure(Exception):
+        pass
+
+    def check(condition: bool, message: str) -> None:
+        if not condition:
+            raise Failure(message)
+
+    def sign_in(login: str) -> None:
+        driver.delete_all_cookies()
+        driver.get(args.base + "/signin")
+        wait.until(EC.presence_of_element_located((By.ID, "login")))
+        driver.find_element(By.ID, "login").send_keys(login)
+        driver.find_element(By.ID, "password").send_keys(args.password)
+        driver.find_element(By.CSS_SELECTOR, "form.form button[type=submit]").click()
+        wait.until(EC.url_contains("/dashboard"))
+        settle()
+        print("signed in as", login, flush=True)
+
+    def click(element_id: str) -> None:
+        """Clicks a button that submits a form and waits for the next page to replace this one."""
+        page = driver.find_element(By.TAG_NAME, "html")
+        driver.find_element(By.ID, element_id).click()
+        wait.until(EC.staleness_of(page))
+        settle()
+
+    def follow(link_text: str) -> None:
+        page = driver.find_element(By.TAG_NAME, "html")
+        driver.find_element(By.LINK_TEXT, link_text).click()
+        wait.until(EC.staleness_of(page))
+        settle()
+        print("at", driver.current_url, flush=True)
+
+    def status() -> str:
+        for _ in range(20):
+            try:
+                return wait.until(EC.presence_of_element_located((By.ID, "port-status"))).text
+            except Exception:  # the page was still being replaced
+                time.sleep(0.1)
+        raise Failure("no status on the page")
+
+    def settle() -> None:
+        wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+    def fill(element_id: str, text: str) -> None:
+        field = driver.find_element(By.ID, element_id)
+        field.clear()
+        field.send_keys(text)
+
+    def sign_letter() -> None:
+        fill("signer_name", "Dana Porter")
+        fill("signer_title", "Office manager")
+        driver.find_element(By.ID, "agree").click()
+        click("sign")
+        wait.until(EC.presence_of_element_located((By.ID, "loa-signed")))
+        check("Signed by Dana Porter" in driver.find_element(By.ID, "loa-signed").text, "the signature is not shown")
+
+    try:
+        # The customer prepares the request.
+        sign_in(args.customer)
+        follow("Porting")
+        follow("New port request")
+        wait.until(EC.presence_of_element_located((By.ID, "numbers")))
+        fill("contact_name", "Dana Porter")
+        fill("contact_email", "dana@clinic.example")
+        fill("numbers", "312 555 0101\n(312) 555-0102\nnot a number")
+        fill("business_name", "Clinic LLC")
+        fill("street_1", "1 Main St")
+        fill("city_1", "Chicago")
+        fill("region_1", "IL")
+        fill("postal_1", "60601")
+        click("continue")
+        wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "ul.errors")))
+        check("not a number" in driver.find_element(By.CSS_SELECTOR, "ul.errors").text, "a bad number was not reported")
+        fill("numbers", "312 555 0101\n(312) 555-0102")
+        driver.find_element(By.CSS_SELECTOR, "input[name=btn_same]").click()
+        click("continue")
+        wait.until(EC.presence_of_element_located((By.ID, "confirm")))
+        summary = driver.find_element(By.CSS_SELECTOR, "dl.summary").text
+        check("+13125550101" in summary and "Clinic LLC" in summary, "the summary lacks the request's data")
+        shot("port-review")
+        click("confirm")
+        check(status() == "New", "a created request is not New")
+        tracking = driver.find_element(By.TAG_NAME, "h1").text.split()[2]
+        print("created", tracking, flush=True)
+        check("upload the customer service record" in driver.find_element(By.ID, "missing").text, "the missing CSR is not listed")
+
+        driver.find_element(By.ID, "file").send_keys(os.path.abspath(args.csr))
+        Select(driver.find_element(By.ID, "kind")).select_by_value("csr")
+        click("upload")
+        wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "table.port-files")))
+        sign_letter()
+        shot("port-signed")
+        click("submit")
+        check(status() == "Pending", "the submitted request is not Pending")
+        print("submitted", flush=True)
+
+        # The porting team starts it, then rejects it.
+        sign_in(args.staff)
+        driver.get(args.base + "/porting")
+        follow(tracking)
+        click("start")
+        check(status() == "In progress", "start did not move the request to In progress")
+        fill("reason", "Business name does not match the CSR: Clinic, L.L.C.")
+        click("reject")
+        check(status() == "Rejected", "reject did not move the request to Rejected")
+        print("rejected", flush=True)
+
+        # The customer corrects it; the old signature no longer counts.
+        sign_in(args.customer)
+        driver.get(args.base + "/porting")
+        follow(tracking)
+        check("Clinic, L.L.C." in driver.find_element(By.CSS_SELECTOR, "[role=alert]").text, "the rejection reason is not shown")
+        follow("Edit details")
+        fill("business_name", "Clinic, L.L.C.")
+        click("continue")
+        check(status() == "Rejected", "editing changed the state")
+        check("sign the letter of authorization again" in driver.find_element(By.ID, "missing").text, "the stale signature was accepted")
+        sign_letter()
+        click("submit")
+        check(status() == "Pending", "the resubmitted request is not Pending")
+        print("resubmitted", flush=True)
+
+        # The porting team schedules and completes it.
+        sign_in(args.staff)
+        driver.get(args.base + "/porting")
+        follow(tracking)
+        click("start")
+        driver.execute_script("document.getElementById('foc_date').value = '2026-12-20'")
+        click("schedule")
+        check(status() == "Scheduled", "the FOC date did not schedule the request")
+        fill("body", "The carrier confirmed the 20th.")
+        click("add-note")
+        click("complete")
+        check(status() == "Completed", "the port did not complete")
+        shot("port-completed")
+        print("completed", flush=True)
+        print("OK", flush=True)
+        return 0
+    except Failure as failure:
+        shot("port-failure")
+        print("FAIL", failure, "at", driver.current_url, flush=True)
+        return 1
+    except Exception as error:  # a missing element or a timeout
+        shot("port-failure")
+        print("FAIL", type(error).__name__, error, "at", driver.current_url, flush=True)
+        return 1
+    finally:
+        driver.quit()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
