@@ -77,6 +77,8 @@ struct OpenAPIDocumentTests {
             #expect(try await client.call(.get, "/v1/audit-log", token: f.aliceToken).status == .forbidden)
             #expect(try await client.call(.get, "/v1/audit-log?account_id=\(f.companyB.id)", token: f.adminAToken).status == .notFound)
             #expect(try await client.call(.get, "/v1/audit-log?limit=0", token: f.adminAToken).status == .unprocessableContent)
+            // port requests: the whole workflow
+            try await PortRequestsAPITests.exerciseAll(f, client)
             // every documented operation was called; every response above matches the document
             try OpenAPIConformance.check((client as! RecordingClient).recorded, requireCoverage: true)
         }

@@ -18,6 +18,8 @@ public enum PortRequestError: Error, Equatable, CustomStringConvertible {
     case incomplete([String])
     /// A number of the request is already on the platform.
     case numberTaken(String)
+    /// The request changed after the signer was shown the letter: they must read it again.
+    case letterChanged
     /// Only the porting team (platform or reseller staff) may do this.
     case staffOnly
 
@@ -28,6 +30,7 @@ public enum PortRequestError: Error, Equatable, CustomStringConvertible {
         case .wrongState(let state, let action): "a port request that is \(state.title.lowercased()) cannot \(action)"
         case .incomplete(let missing): "before submitting: " + missing.joined(separator: "; ")
         case .numberTaken(let n): "\(n) is already on the platform (in an inventory or another port request)"
+        case .letterChanged: "the request changed while the letter was open; read it again and sign"
         case .staffOnly: "only the porting team can do this"
         }
     }

@@ -35,7 +35,7 @@ extension PortRequestRepository {
             guard request.state == .new || request.state == .rejected else { throw PortRequestError.wrongState(request.state, "be signed") }
             let current = LetterOfAuthorization(trackingID: request.trackingID, details: request.details, gainingProvider: "").termsDigest
             guard current == termsDigest else {
-                throw PortRequestError.incomplete(["the request changed while the letter was open; read it again and sign"])
+                throw PortRequestError.letterChanged
             }
             try c.execute(
                 """

@@ -12,11 +12,14 @@ struct APIRequestContext: RequestContext {
     var coreContext: CoreRequestContextStorage
     /// Set by `BearerAuthenticationMiddleware`; nil only on the public routes.
     var principal: APIPrincipal?
+    /// The peer's IP address (recorded with electronic signatures).
+    let remoteAddress: String?
 
     init(source: Source) {
         // Keep the router's storage: it holds the path parameters matched for this request.
         coreContext = source.coreContext
         principal = nil
+        remoteAddress = source.remoteAddress
     }
 
     /// The principal, for routes behind the authentication middleware.

@@ -1,4 +1,3 @@
-import FaxEngine
 import Foundation
 import Hummingbird
 import PagewireCore
@@ -113,9 +112,8 @@ struct PortingController: Sendable {
         router.get("/porting/:id/loa.pdf") { _, context in
             let (_, access) = try await require(context)
             guard let port = try await ports.get(try Self.id(context), scope: access.scope) else { throw PortalError.notFound }
-            let loa = LetterOfAuthorization(trackingID: port.trackingID, details: port.details,
-                                            gainingProvider: try await PortingAccess.gainingProvider(companyID: port.companyID, database: database))
-            return Self.download(Array(Self.pdf(loa, signature: nil)), type: "application/pdf", name: "LOA-\(port.trackingID).pdf")
+            let loa = try await PortingAccess.letter(for: port, database: database)
+            return Self.download(Array(PortingAccess.pdf(loa, signature: nil)), type: "application/pdf", name: "LOA-\(port.trackingID).pdf")
         }
         router.post("/porting/:id/sign") { _, context in
             let (session, access) = try await require(context, customer: true)
@@ -126,26 +124,14 @@ struct PortingController: Sendable {
                 return try await detail(id, session: session, access: access, context: context,
                                         error: "Tick the box to confirm you are authorized to sign for \(port.details.businessName).", status: .badRequest)
             }
-            let loa = LetterOfAuthorization(trackingID: port.trackingID, details: port.details,
-                                            gainingProvider: try await PortingAccess.gainingProvider(companyID: port.companyID, database: database))
-            guard f["terms"] == loa.termsDigest else {
-                return try await detail(id, session: session, access: access, context: context,
-                                        error: "The request changed while the letter was open. Read it again and sign.", status: .conflict)
-            }
             let signature = LetterOfAuthorization.Signature(
                 name: f["signer_name"] ?? "", title: f["signer_title"] ?? "", date: f["signed_on"] ?? "", ip: context.remoteAddress ?? "unknown", at: Date())
             do {
-                let signed = try await vault.documents.put(companyID: port.companyID, accountID: port.accountID, kind: .original,
-                                                           contentType: "application/pdf", bytes: Array(Self.pdf(loa, signature: signature)))
-                do {
-                    try await ports.sign(id, signature: signature, termsDigest: loa.termsDigest, signedDocumentID: signed.id,
-                                         by: PortingAccess.actor(session.user), scope: access.scope)
-                } catch {
-                    try? await vault.documents.delete(signed.id, companyID: port.companyID, actor: .user(session.user.id, label: session.user.email))
-                    throw error
-                }
+                try await PortingAccess.sign(port, signature: signature, termsDigest: f["terms"] ?? "", user: session.user, scope: access.scope,
+                                             vault: vault, database: database)
             } catch let error as PortRequestError where error != .notFound {
-                return try await detail(id, session: session, access: access, context: context, error: error.description, status: .badRequest)
+                return try await detail(id, session: session, access: access, context: context, error: error.description,
+                                        status: error == .letterChanged ? .conflict : .badRequest)
             }
             return PageRenderer.redirect("/porting/\(id)?done=Letter+of+authorization+signed.")
         }
@@ -212,8 +198,7 @@ struct PortingController: Sendable {
                         notice: String? = nil, error: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
         guard let port = try await ports.get(id, scope: access.scope) else { throw PortalError.notFound }
         let format = try await DisplayFormat.forUser(session, settings: SettingsRepository(database: database))
-        let loa = LetterOfAuthorization(trackingID: port.trackingID, details: port.details,
-                                        gainingProvider: try await PortingAccess.gainingProvider(companyID: port.companyID, database: database))
+        let loa = try await PortingAccess.letter(for: port, database: database)
         let signature = try await ports.latestSignature(of: id, scope: access.scope)
         let current = signature.map { $0.termsDigest == loa.termsDigest } ?? false
         let missing = try await ports.missingForSubmission(id, scope: access.scope)
@@ -278,11 +263,6 @@ struct PortingController: Sendable {
     static func id(_ context: PortalRequestContext) throws -> Int64 {
         guard let id = context.parameters.get("id", as: Int64.self), id > 0 else { throw PortalError.notFound }
         return id
-    }
-
-    static func pdf(_ loa: LetterOfAuthorization, signature: LetterOfAuthorization.Signature?) -> Data {
-        LetterDocument.pdf(title: "Letter of Authorization", sections: loa.sections(signature: signature),
-                           footer: "Generated by \(loa.gainingProvider) for port request \(loa.trackingID).")
     }
 
     static func download(_ bytes: [UInt8], type: String, name: String) -> Response {
