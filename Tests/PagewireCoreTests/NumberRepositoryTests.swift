@@ -69,6 +69,25 @@ struct NumberRepositoryTests {
         }
     }
 
+    @Test func theCatalogOffersRegionsThenAreaCodesWithTheirCities() async throws {
+        try await TestDatabase.with { test in
+            let t = try await SampleTree.make(test.database)
+            let numbers = NumberRepository(database: test.database)
+            try await numbers.addToPool(["2065550101", "2065550102"], poolAccountID: t.reseller.id, region: "WA", city: "Seattle", scope: t.reseller.scope)
+            try await numbers.addToPool(["5095550101"], poolAccountID: t.reseller.id, region: "WA", city: "Spokane", scope: t.reseller.scope)
+            try await numbers.addToPool(["3125550101"], poolAccountID: t.platform.id, region: "IL", city: "Chicago", scope: t.platform.scope)
+            let taken = try await numbers.addToPool(["2065550103"], poolAccountID: t.reseller.id, region: "WA", city: "Seattle", scope: t.reseller.scope)
+            try await numbers.take(taken.map(\.id), forCompany: t.company.id, scope: t.company.scope)
+            #expect(try await numbers.regions(forCompany: t.company.id, scope: t.company.scope).map { "\($0.region):\($0.available)" } == ["IL:1", "WA:3"])
+            #expect(try await numbers.areaCodes(forCompany: t.company.id, region: "WA", scope: t.company.scope) == [
+                .init(areaCode: "206", city: "Seattle", available: 2), .init(areaCode: "509", city: "Spokane", available: 1),
+            ])
+            // The other company's pools are the platform's only; nobody else's company can be asked about.
+            #expect(try await numbers.regions(forCompany: t.otherCompany.id, scope: t.otherCompany.scope).map(\.region) == ["IL"])
+            await #expect(throws: NumberError.notFound) { try await numbers.regions(forCompany: t.company.id, scope: t.otherCompany.scope) }
+        }
+    }
+
     @Test func pendingPortIsUnavailableUntilCompleted() async throws {
         try await TestDatabase.with { test in
             let t = try await SampleTree.make(test.database)
