@@ -9,6 +9,22 @@ import Testing
 /// `GET /v1/faxes/{id}`; and a telephony process killed with SIGKILL in the middle of a fax.
 @Suite("Outbound faxes through the API, with telephony killed mid-fax")
 struct OutboundAPIEndToEndTests {
+    /// The lines a poppler tool (pdftotext, pdfinfo) prints for `pdf`.
+    static func poppler(_ tool: String, _ pdf: Data) throws -> [String] {
+        let file = NSTemporaryDirectory() + "pw-e2e-" + UUID().uuidString + ".pdf"
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        try pdf.write(to: URL(fileURLWithPath: file))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/" + tool)
+        process.arguments = tool == "pdftotext" ? [file, "-"] : [file]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return text.split(separator: "\n").map(String.init)
+    }
+
     @Test func aFaxSurvivesTelephonyKilledMidCallAndABusyLineWaitsForItsRetry() async throws {
         try await TestDatabase.with { test in
             // setup: a company with a vault, a user with an API token, a trunk toward the simulator
@@ -124,6 +140,19 @@ struct OutboundAPIEndToEndTests {
             #expect(attempts.last?["sip_status"] as? Int == 200)
             let events = ((fax["events"] as? [[String: Any]]) ?? []).map { "\($0["type"] ?? ""):\($0["status"] ?? "")" }
             #expect(events == ["submitted:accepted", "rendered:ok", "attempt:interrupted", "attempt:ok", "completed:delivered"])
+            // the confirmation report names what the far machine said it is, from the real call
+            let csid = try #require(attempts.last?["remote_csid"] as? String)
+            let report = try await api.get("/v1/faxes/\(longID)/report")
+            #expect(report.status == 200 && report.headers["content-type"] == "application/pdf")
+            let reportText = try Self.poppler("pdftotext", report.body).joined(separator: "\n")
+            for expected in ["Transmission confirmation", csid, "\(pages) of \(pages) sent", "delivered", "2 of at most 4", "First page"] {
+                #expect(reportText.contains(expected), "report lacks \(expected):\n\(reportText)")
+            }
+            // pages 2-3 of what was rendered and sent, as PDF
+            let range = try await api.get("/v1/faxes/\(longID)/pages?format=pdf&pages=2-3")
+            #expect(range.status == 200 && range.headers["content-type"] == "application/pdf")
+            let pageCount = try Self.poppler("pdfinfo", range.body).first { $0.hasPrefix("Pages:") }?.dropFirst(6).trimmingCharacters(in: .whitespaces)
+            #expect(pageCount == "2")
             // the busy line: busy each time it was tried (retried after at most 3 minutes), waiting for the next
             #expect(busyFax["status"] as? String == "retry_wait")
             #expect(busyFax["result_code"] as? String == "busy")
