@@ -72,6 +72,8 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                // api (issue 6): transmission reports and rendered pages as PDF/TIFF ranges
+                "FaxEngine",
             ],
             path: "Sources/Web"
         ),
@@ -181,6 +183,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                "FaxEngine",
             ],
             path: "Tests/WebAPITests"
         ),

@@ -14,9 +14,9 @@ enum JobHandlers {
             FaxRenderHandler(
                 scheduler: FaxScheduler(database: database), documents: vault.documents,
                 coverPageDirectory: URL(fileURLWithPath: configuration.resourcesDirectory + "/Templates/coverpages"), logger: logger),
-            WebhookFanOutHandler(webhooks: WebhookRepository(database: database)),
+            WebhookFanOutHandler(webhooks: WebhookRepository(database: database, transit: vault.documents.transit)),
             WebhookDeliveryHandler(
-                webhooks: WebhookRepository(database: database), allowPrivateTargets: configuration.webhooksAllowPrivateTargets, logger: logger),
+                webhooks: WebhookRepository(database: database, transit: vault.documents.transit), allowPrivateTargets: configuration.webhooksAllowPrivateTargets, logger: logger),
             MailNoticeHandler(sender: relay.map { MailNoticeSender(relay: $0) }, logger: logger),
             PortNoticeHandler(sender: relay.map { PortNoticeSender(database: database, relay: $0) }, logger: logger),
             FaxNotificationHandler(notifier: relay.map { FaxNotifier(database: database, relay: $0) }, logger: logger),

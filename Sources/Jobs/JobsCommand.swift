@@ -30,6 +30,9 @@ extension JobsCommand {
             // Creates the platform transit key file (0600) on first start.
             let vault = try Vault.open(database: database, configuration: env.configuration)
             let queue = WorkQueue(database: database, owner: registration.processID)
+            // Webhook secrets stored in clear before migration 0080 are sealed with the transit key.
+            let sealed = try await WebhookRepository(database: database, transit: vault.documents.transit).sealClearSecrets()
+            if sealed > 0 { env.logger.notice("sealed \(sealed) webhook signing secret(s) stored in clear") }
             try await JobHandlers.seedRecurringWork(queue)
             // E-mail to fax: the SMTP listener stores each message; `mail.intake` work processes it.
             let intake = MailIntake(

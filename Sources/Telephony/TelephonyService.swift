@@ -29,7 +29,8 @@ struct TelephonyService: Service {
             scheduler: FaxScheduler(database: database), trunks: TrunkRepository(database: database), documents: vault.documents,
             endpoint: endpoint, worker: worker,
             scratch: URL(fileURLWithPath: configuration.varDirectory).appendingPathComponent("telephony"),
-            noAnswerTimeout: .seconds(Int64(configuration.telephonyNoAnswerSeconds)), logger: logger)
+            noAnswerTimeout: .seconds(Int64(configuration.telephonyNoAnswerSeconds)),
+            lease: TimeInterval(configuration.telephonySendLeaseSeconds), logger: logger)
     }
 
     /// Registers with every active trunk that asks for it (the trunk list as it is at start-up).

@@ -68,6 +68,12 @@ struct WebhookTests {
             let secret = try #require(created.object["secret"] as? String)
             #expect(secret.hasPrefix("whsec_"))
             #expect((try await client.call(.get, "/v1/webhooks", token: f.adminAToken).object["data"] as? [[String: Any]])?.first?["secret"] == nil)
+            // the secret is sealed at rest: no clear copy, and the sealed bytes do not hold it
+            let row = try #require(try await f.database.query("SELECT secret, sealed_secret, secret_key_id FROM webhook_endpoints WHERE id = ?", endpointID).first)
+            #expect(try row.optional("secret", as: String.self) == nil)
+            let sealed = try #require(try row.optional("sealed_secret", as: [UInt8].self))
+            #expect(!String(decoding: sealed, as: UTF8.self).contains(String(secret.dropFirst(6))))
+            #expect(try row.optional("secret_key_id", as: String.self) == f.vault.documents.transit.currentKeyID)
             let temporary = NSTemporaryDirectory() + "pw-jobs-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
             defer { try? FileManager.default.removeItem(atPath: temporary) }
             let jobs = try f.startJobs(directory: temporary)
@@ -113,6 +119,48 @@ struct WebhookTests {
             #expect(again.count == 4)
             #expect(again.last?.headers[eventHeader] == String(deliveryID))
             #expect(again.last?.body == all[0].body)
+        }
+    }
+
+    @Test func secretsStoredInClearAreSealedAndStillSign() async throws {
+        try await APIFixture.with { f, _ in
+            // setup: two endpoints as written before migration 0080 (clear secrets), with a delivery each
+            let now = Date()
+            var endpoints: [Int64] = []
+            var deliveries: [Int64] = []
+            for (n, secret) in ["whsec_legacyOne", "whsec_legacyTwo"].enumerated() {
+                let endpoint = Int64(try await f.database.execute(
+                    "INSERT INTO webhook_endpoints (company_id, url, events, secret, created_at) VALUES (?, 'https://93.184.216.34/hook', 'fax.delivered', ?, ?)",
+                    f.companyA.id, secret, now).lastInsertID)
+                endpoints.append(endpoint)
+                deliveries.append(Int64(try await f.database.execute(
+                    "INSERT INTO webhook_deliveries (endpoint_id, company_id, fax_id, event, payload_json, created_at) VALUES (?, ?, ?, 'fax.delivered', '{}', ?)",
+                    endpoint, f.companyA.id, 1000 + n, now).lastInsertID))
+            }
+            let webhooks = WebhookRepository(database: f.database, transit: f.vault.documents.transit)
+            #expect(try await webhooks.dispatch(deliveries[0])?.secret == "whsec_legacyOne")  // a row not converted yet still signs
+            // act
+            let converted = try await webhooks.sealClearSecrets()
+            // check: no clear copy left; each secret opens again, and signs a body that verifies
+            #expect(converted == 2)
+            #expect(try await webhooks.sealClearSecrets() == 0)
+            let rows = try await f.database.query("SELECT secret, sealed_secret, secret_key_id FROM webhook_endpoints ORDER BY id")
+            for row in rows {
+                #expect(try row.optional("secret", as: String.self) == nil)
+                #expect(!String(decoding: try row.get("sealed_secret", as: [UInt8].self), as: UTF8.self).contains("legacy"))
+            }
+            let dispatch = try #require(try await webhooks.dispatch(deliveries[1]))
+            #expect(dispatch.secret == "whsec_legacyTwo")
+            let body = Array("{\"type\":\"fax.delivered\"}".utf8)
+            let header = WebhookSignature.header(secret: dispatch.secret, timestamp: Int(now.timeIntervalSince1970), body: body)
+            #expect(WebhookSignature.verify(header: header, secret: "whsec_legacyTwo", body: body, now: now))
+            // the key that sealed them is kept through transit key retirement
+            #expect(try await f.vault.documents.transitKeyIDsInUse().contains(f.vault.documents.transit.currentKeyID))
+            // a sealed secret copied onto another endpoint does not open there
+            try await f.database.execute(
+                "UPDATE webhook_endpoints SET sealed_secret = (SELECT s FROM (SELECT sealed_secret AS s FROM webhook_endpoints WHERE id = ?) t) WHERE id = ?",
+                endpoints[0], endpoints[1])
+            await #expect(throws: VaultError.self) { _ = try await webhooks.dispatch(deliveries[1]) }
         }
     }
 

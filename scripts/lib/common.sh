@@ -20,6 +20,7 @@ PW_PACKAGES=(
     procps psmisc util-linux
     kamailio baresip-core
     chromium chromium-driver
+    poppler-utils   # api tests: pdftotext reads transmission reports and PDF page downloads
 )
 
 # Installs whatever of the named (or default) packages is missing; silent when all are present.

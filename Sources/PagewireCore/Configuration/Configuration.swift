@@ -36,6 +36,9 @@ public struct Configuration: Sendable {
     public var telephonyNoAnswerSeconds: Int
     /// Outgoing fax calls one telephony process runs at once.
     public var telephonyMaxCalls: Int
+    /// Seconds a `fax.send` lease lasts; the worker renews it at half-time while the call runs,
+    /// so a killed telephony process hands its fax back this soon.
+    public var telephonySendLeaseSeconds: Int
 
     /// Carrier simulator (`pagewire-telephony simulate`): SIP address and port.
     public var simulatorSIPHost: String
@@ -102,6 +105,7 @@ public struct Configuration: Sendable {
         Key("telephony.udptl_redundancy", default: "3"),
         Key("telephony.no_answer_seconds", default: "55"),
         Key("telephony.max_calls", default: "100"),
+        Key("telephony.send_lease_seconds", default: "45"),
         Key("simulator.sip_host", default: "127.0.0.1"),
         Key("simulator.sip_port", default: "5080"),
         Key("simulator.rtp_port_min", default: "30000"),
@@ -214,6 +218,7 @@ public struct Configuration: Sendable {
         telephonyUDPTLRedundancy = try reader.integer("telephony.udptl_redundancy", in: 0...8)
         telephonyNoAnswerSeconds = try reader.integer("telephony.no_answer_seconds", in: 5...300)
         telephonyMaxCalls = try reader.integer("telephony.max_calls", in: 1...5_000)
+        telephonySendLeaseSeconds = try reader.integer("telephony.send_lease_seconds", in: 4...3_600)
         simulatorSIPHost = try reader.string("simulator.sip_host")
         simulatorSIPPort = try reader.integer("simulator.sip_port", in: 0...65535)
         simulatorRTPPortMin = try reader.integer("simulator.rtp_port_min", in: 1024...65534)

@@ -50,6 +50,42 @@ public struct ContactRepository: Sendable {
         ).first.map(Self.contact(row:))
     }
 
+    /// The members of group `groupID` that are inside `scope`, by name; nil when the group itself
+    /// is not inside `scope` (another tenant's group reads as missing).
+    public func members(ofGroup groupID: Int64, scope: AccountScope) async throws -> [Contact]? {
+        try await database.withConnection { c in
+            guard try c.query(
+                "SELECT g.id FROM contact_groups g JOIN accounts a ON a.id = g.account_id WHERE g.id = ? AND a.path LIKE ?",
+                groupID, scope.pathPattern
+            ).first != nil else { return nil }
+            return try c.query(
+                """
+                SELECT \(Self.columns) FROM contact_group_members m JOIN contacts c ON c.id = m.contact_id
+                JOIN accounts a ON a.id = c.account_id WHERE m.group_id = ? AND a.path LIKE ?
+                ORDER BY c.last_name, c.first_name, c.id
+                """, groupID, scope.pathPattern
+            ).map(Self.contact(row:))
+        }
+    }
+
+    /// Adds a group at `accountID` (inside `scope`) holding `contactIDs`, which must be inside `scope` too.
+    @discardableResult
+    public func createGroup(accountID: Int64, name: String, contactIDs: [Int64], scope: AccountScope) async throws -> Int64 {
+        let trimmed = name.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty, trimmed.count <= 100 else { throw ContactError.invalid("a group name has 1 to 100 characters") }
+        return try await database.transaction { c in
+            guard try AccountRepository.fetch(c, id: accountID, scope: scope) != nil else { throw AccountError.notFound }
+            let id = Int64(try c.execute("INSERT INTO contact_groups (account_id, name, created_at) VALUES (?, ?, ?)", accountID, trimmed, Date()).lastInsertID)
+            for contactID in contactIDs {
+                guard try c.query(
+                    "SELECT c.id FROM contacts c JOIN accounts a ON a.id = c.account_id WHERE c.id = ? AND a.path LIKE ?", contactID, scope.pathPattern
+                ).first != nil else { throw AccountError.notFound }
+                try c.execute("INSERT IGNORE INTO contact_group_members (group_id, contact_id) VALUES (?, ?)", id, contactID)
+            }
+            return id
+        }
+    }
+
     /// Checks and normalises one contact's fields; the number becomes E.164.
     public static func validated(firstName: String, lastName: String, fax: String, email: String?, company: String?) throws(ContactError) -> (String, String, String, String?, String?) {
         let first = firstName.trimmingCharacters(in: .whitespaces), last = lastName.trimmingCharacters(in: .whitespaces)

@@ -32,6 +32,14 @@ extension SettingsRepository {
         }
     }
 
+    /// `effectiveJSON(names:forUser:accountPath:)` for a user whose account path is not at hand (one query more).
+    public func effectiveJSON(names: [String], forUser userID: Int64) async throws -> [String: String] {
+        guard let path: String = try await database.query(
+            "SELECT a.path FROM users u JOIN accounts a ON a.id = u.account_id WHERE u.id = ?", userID
+        ).first?.get("path") else { throw SettingsError.notFound }
+        return try await effectiveJSON(names: names, forUser: userID, accountPath: path)
+    }
+
     /// `key`'s value from `effectiveJSON`'s result, or its default when absent or unreadable.
     public static func value<V>(_ key: SettingKey<V>, in json: [String: String]) -> V {
         guard let text = json[key.name], let value = try? JSONDecoder().decode(V.self, from: Data(text.utf8)) else { return key.defaultValue }

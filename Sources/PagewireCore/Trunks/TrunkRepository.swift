@@ -78,6 +78,14 @@ public struct TrunkRepository: Sendable {
         try await database.execute("DELETE FROM trunk_channels WHERE trunk_id = ? AND call_key = ?", trunkID, callKey)
     }
 
+    /// Frees every channel whose call key starts with `callKeyPrefix` (e.g. the calls of one fax
+    /// whose process died mid-call), on every trunk.
+    public func releaseChannels(callKeyPrefix: String) async throws {
+        let pattern = callKeyPrefix.replacingOccurrences(of: "\\", with: "\\\\")
+            .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
+        try await database.execute("DELETE FROM trunk_channels WHERE call_key LIKE ?", pattern)
+    }
+
     /// Channels in use on a trunk now.
     public func channelsInUse(trunkID: Int64, now: Date = Date()) async throws -> Int {
         try await database.query("SELECT COUNT(*) AS n FROM trunk_channels WHERE trunk_id = ? AND until >= ?", trunkID, now)[0].get("n")

@@ -341,10 +341,14 @@ public struct DocumentStore: Sendable {
         }
     }
 
-    /// Transit key ids that some transit copy still uses (keep them in the key file).
+    /// Transit key ids that some transit copy or sealed webhook secret still uses (keep them in the key file).
     public func transitKeyIDsInUse() async throws -> Set<String> {
-        Set(try await database.query("SELECT DISTINCT transit_key_id FROM documents WHERE transit_key_id IS NOT NULL")
-            .map { try $0.get("transit_key_id", as: String.self) })
+        // Webhook signing secrets are sealed with transit keys too: keep those keys as well.
+        Set(try await database.query(
+            """
+            SELECT DISTINCT transit_key_id FROM documents WHERE transit_key_id IS NOT NULL
+            UNION SELECT DISTINCT secret_key_id FROM webhook_endpoints WHERE secret_key_id IS NOT NULL
+            """).map { try $0.get("transit_key_id", as: String.self) })
     }
 
     /// After a company key rotation, re-seals up to `batch` document keys from retired company keys

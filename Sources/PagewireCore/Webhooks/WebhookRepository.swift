@@ -64,23 +64,30 @@ public struct WebhookDispatch: Sendable, Equatable {
 /// Webhook endpoints and deliveries, always scoped to one company.
 public struct WebhookRepository: Sendable {
     public let database: Database
+    /// Seals signing secrets at rest (see `WebhookSecretSeal`).
+    public let transit: TransitKeyring
 
     /// Attempts per delivery: with the queue's back-off (5 s doubling, capped at an hour) 32
     /// attempts span a little over a day.
     public static let deliveryAttempts = 32
 
-    public init(database: Database) {
+    public init(database: Database, transit: TransitKeyring) {
         self.database = database
+        self.transit = transit
     }
 
     /// Registers an endpoint; returns it with its signing secret (`whsec_…`), shown once.
     public func create(companyID: Int64, url: String, events: [WebhookEvent], userID: Int64?, now: Date = Date()) async throws -> (WebhookEndpoint, String) {
         let secret = "whsec_" + APITokenRepository.randomBase62(count: 32)
         let list = WebhookEvent.allCases.filter(events.contains).map(\.rawValue).joined(separator: ",")
+        let transit = self.transit
         return try await database.transaction { c in
             let id = Int64(try c.execute(
-                "INSERT INTO webhook_endpoints (company_id, url, events, secret, created_by_user_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                companyID, url, list, secret, userID, now).lastInsertID)
+                "INSERT INTO webhook_endpoints (company_id, url, events, created_by_user_id, created_at) VALUES (?, ?, ?, ?, ?)",
+                companyID, url, list, userID, now).lastInsertID)
+            // Sealed bound to the row's id, so it is written once the id exists (same transaction).
+            let (keyID, sealed) = try WebhookSecretSeal.seal(secret, endpointID: id, transit: transit)
+            try c.execute("UPDATE webhook_endpoints SET sealed_secret = ?, secret_key_id = ? WHERE id = ?", sealed, keyID, id)
             return (try WebhookEndpoint(row: try c.query("SELECT \(WebhookEndpoint.columns) FROM webhook_endpoints WHERE id = ?", id)[0]), secret)
         }
     }
@@ -162,13 +169,36 @@ public struct WebhookRepository: Sendable {
     public func dispatch(_ deliveryID: Int64) async throws -> WebhookDispatch? {
         guard let row = try await database.query(
             """
-            SELECT d.id, d.event, d.payload_json, e.url, e.secret FROM webhook_deliveries d
-            JOIN webhook_endpoints e ON e.id = d.endpoint_id AND e.active = 1 WHERE d.id = ?
+            SELECT d.id, d.event, d.payload_json, e.id AS endpoint_id, e.url, e.secret, e.sealed_secret, e.secret_key_id
+            FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id AND e.active = 1 WHERE d.id = ?
             """, deliveryID
         ).first else { return nil }
+        let secret: String
+        if let sealed = try row.optional("sealed_secret", as: [UInt8].self), let keyID = try row.optional("secret_key_id", as: String.self) {
+            secret = try WebhookSecretSeal.open(sealed, keyID: keyID, endpointID: try row.get("endpoint_id"), transit: transit)
+        } else {
+            // A row from before migration 0080 that `sealClearSecrets` has not reached yet.
+            secret = try row.get("secret")
+        }
         return WebhookDispatch(
-            deliveryID: deliveryID, url: try row.get("url"), secret: try row.get("secret"),
+            deliveryID: deliveryID, url: try row.get("url"), secret: secret,
             event: WebhookEvent(rawValue: try row.get("event")) ?? .faxQueued, payload: try row.get("payload_json"))
+    }
+
+    /// Seals every secret still stored in clear (rows from before migration 0080) and clears the
+    /// clear copy; returns how many. `pagewire-jobs` runs it at start-up; running it twice is harmless.
+    @discardableResult
+    public func sealClearSecrets() async throws -> Int {
+        let transit = self.transit
+        return try await database.transaction { c in
+            let rows = try c.query("SELECT id, secret FROM webhook_endpoints WHERE secret IS NOT NULL FOR UPDATE")
+            for row in rows {
+                let id: Int64 = try row.get("id")
+                let (keyID, sealed) = try WebhookSecretSeal.seal(try row.get("secret"), endpointID: id, transit: transit)
+                try c.execute("UPDATE webhook_endpoints SET sealed_secret = ?, secret_key_id = ?, secret = NULL WHERE id = ?", sealed, keyID, id)
+            }
+            return rows.count
+        }
     }
 
     /// Records one attempt: delivered, or failed for now (`final` when no attempt follows).

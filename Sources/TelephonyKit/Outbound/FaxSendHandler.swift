@@ -13,8 +13,9 @@ import SIP
 public struct FaxSendHandler: WorkHandler {
     /// `fax.send`.
     public let kind = FaxScheduler.sendKind
-    /// Long enough for a long fax; the worker renews it anyway.
-    public let lease: TimeInterval = 900
+    /// Short: the worker renews it at half-time while the call runs, so a killed process's fax
+    /// is claimed again (and its interrupted attempt closed) within one lease.
+    public let lease: TimeInterval
 
     let scheduler: FaxScheduler
     let trunks: TrunkRepository
@@ -30,8 +31,10 @@ public struct FaxSendHandler: WorkHandler {
     /// - Parameters:
     ///   - worker: this process's name in attempt rows.
     ///   - scratch: a private directory for the TIFF of the call in progress (deleted after each call).
+    ///   - lease: seconds a `fax.send` lease lasts (`telephony.send_lease_seconds`).
     public init(scheduler: FaxScheduler, trunks: TrunkRepository, documents: DocumentStore, endpoint: TelephonyEndpoint,
-                worker: String, scratch: URL, noAnswerTimeout: TimeAmount = .seconds(55), logger: Logger) {
+                worker: String, scratch: URL, noAnswerTimeout: TimeAmount = .seconds(55), lease: TimeInterval = 45, logger: Logger) {
+        self.lease = lease
         self.scheduler = scheduler
         self.trunks = trunks
         self.documents = documents
@@ -62,6 +65,9 @@ public struct FaxSendHandler: WorkHandler {
         let companyID: Int64 = try row.get("company_id")
         let callerID: String = try row.optional("caller_id") ?? ""
         let callKey = "fax-\(faxID)-\(item.attempts)"
+        // Only one worker holds this fax's lease: channels still taken under an earlier key of
+        // this fax belong to a process that died mid-call.
+        try await trunks.releaseChannels(callKeyPrefix: "fax-\(faxID)-")
 
         let candidates = try await trunks.trunks(forAccount: accountID)
         var first: Int?

@@ -43,7 +43,7 @@ struct APIController {
             return try APIJSON.response(Me(userId: p.userID, accountId: p.accountID, companyId: p.companyID, scopeAccountId: p.scope.rootID))
         }
         FaxesController(database: database, documents: vault.documents, maxBodyBytes: maxBodyBytes).addRoutes(to: api)
-        WebhooksController(database: database, allowPrivateTargets: allowPrivateWebhookTargets).addRoutes(to: api)
+        WebhooksController(database: database, transit: vault.documents.transit, allowPrivateTargets: allowPrivateWebhookTargets).addRoutes(to: api)
         AuditLogController(database: database).addRoutes(to: api)
         PortRequestsController(database: database, vault: vault, maxBodyBytes: maxBodyBytes).addRoutes(to: api)
 

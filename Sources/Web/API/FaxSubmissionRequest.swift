@@ -4,7 +4,7 @@ import PagewireCore
 /// The body of `POST /v1/faxes`, from JSON or from `multipart/form-data` (same field names,
 /// files as parts with a filename).
 struct FaxSubmissionRequest: Decodable {
-    var recipients: [String]
+    var recipients: [Recipient]
     var callerId: String?
     var quality: String?
     var files: [InlineFile]?
@@ -12,6 +12,31 @@ struct FaxSubmissionRequest: Decodable {
     var coverPage: CoverPage?
     var retry: Retry?
     var scheduledAt: Date?
+
+    /// A phone number, or `{"contact_id": N}`, or `{"group_id": N}` (every member of the group).
+    enum Recipient: Decodable, Equatable {
+        case number(String)
+        case contact(Int64)
+        case group(Int64)
+
+        // APIJSON converts snake_case keys: `contact_id` arrives as `contactId`.
+        private enum Keys: String, CodingKey { case contactId, groupId }
+
+        init(from decoder: any Decoder) throws {
+            if let text = try? decoder.singleValueContainer().decode(String.self) {
+                self = .number(text)
+                return
+            }
+            let c = try decoder.container(keyedBy: Keys.self)
+            switch (try c.decodeIfPresent(Int64.self, forKey: .contactId), try c.decodeIfPresent(Int64.self, forKey: .groupId)) {
+            case (let id?, nil): self = .contact(id)
+            case (nil, let id?): self = .group(id)
+            default:
+                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
+                    debugDescription: "a recipient is a phone number, {\"contact_id\": N} or {\"group_id\": N}"))
+            }
+        }
+    }
 
     struct InlineFile: Decodable {
         var filename: String?
@@ -35,7 +60,7 @@ struct FaxSubmissionRequest: Decodable {
     }
 
     init(recipients: [String]) {
-        self.recipients = recipients
+        self.recipients = recipients.map(Recipient.number)
     }
 
     /// Reads the fields of a multipart form.
@@ -53,7 +78,12 @@ struct FaxSubmissionRequest: Decodable {
             let text = part.text.trimmingCharacters(in: .whitespacesAndNewlines)
             switch part.name {
             case "recipients", "recipients[]", "to":
-                recipients += text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                recipients += text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.map(Recipient.number)
+            case "contact_ids", "contact_ids[]", "group_ids", "group_ids[]":
+                for piece in text.split(separator: ",") {
+                    guard let id = Int64(piece.trimmingCharacters(in: .whitespaces)) else { throw Problem.invalid("\(part.name) must be numbers", field: part.name) }
+                    recipients.append(part.name.hasPrefix("contact") ? .contact(id) : .group(id))
+                }
             case "caller_id": callerId = text
             case "quality": quality = text
             case "document_ids", "document_ids[]":
@@ -92,6 +122,8 @@ struct FaxSubmissionRequest: Decodable {
         var documentIDs: [Int64]
         /// The cover page's words, stored in the vault beside the files.
         var cover: CoverPageRequest?
+        /// As given; `FaxesController.resolve` turns contacts and groups into numbers.
+        var recipients: [Recipient]
         var submission: OutboundSubmission
     }
 
@@ -100,7 +132,13 @@ struct FaxSubmissionRequest: Decodable {
         var fingerprint = SubmissionFingerprint()
         guard !recipients.isEmpty else { throw Problem.refused(.invalidNumber, "give at least one recipient") }
         guard recipients.count <= 100 else { throw Problem.refused(.limitExceeded, "at most 100 recipients per request") }
-        for r in recipients { fingerprint.add("recipient", r) }
+        for r in recipients {
+            switch r {
+            case .number(let n): fingerprint.add("recipient", n)
+            case .contact(let id): fingerprint.add("recipient.contact", String(id))
+            case .group(let id): fingerprint.add("recipient.group", String(id))
+            }
+        }
         var quality = FaxQuality.fine
         if let text = self.quality {
             guard let q = FaxQuality(rawValue: text) else { throw Problem.invalid("quality is one of standard, fine, superfine", field: "quality") }
@@ -156,8 +194,8 @@ struct FaxSubmissionRequest: Decodable {
             fingerprint.add("scheduled_at", String(scheduledAt.timeIntervalSince1970))
         }
         let submission = OutboundSubmission(
-            recipients: recipients, callerID: callerID, quality: quality, documentIDs: [], coverPage: cover != nil,
+            recipients: [], callerID: callerID, quality: quality, documentIDs: [], coverPage: cover != nil,
             retryOverride: retryPolicy, scheduledAt: scheduledAt, idempotencyKey: idempotencyKey, requestHash: fingerprint.hex)
-        return Checked(files: files, documentIDs: documentIDs, cover: cover, submission: submission)
+        return Checked(files: files, documentIDs: documentIDs, cover: cover, recipients: recipients, submission: submission)
     }
 }

@@ -31,6 +31,7 @@ extension FaxesController {
                           detail: "send application/json or multipart/form-data")
         }
         var checked = try input.checked(idempotencyKey: key)
+        checked.submission.recipients = try await resolve(checked.recipients, scope: principal.scope)
 
         // A repeat is answered from the first submission before anything is stored again.
         if let key {
@@ -126,6 +127,37 @@ extension FaxesController {
                 context.logger.warning("could not delete document \(id) of a refused submission: \(error)")
             }
         }
+    }
+
+    /// Numbers for the recipients as given: contacts and groups inside the caller's scope give
+    /// their fax numbers (a number reached twice is called once); one outside it is refused
+    /// before anything is stored.
+    func resolve(_ recipients: [FaxSubmissionRequest.Recipient], scope: AccountScope) async throws -> [String] {
+        let contacts = ContactRepository(database: faxes.database)
+        var numbers: [String] = []
+        var fromContacts = Set<String>()
+        func add(_ contact: Contact) {
+            if fromContacts.insert(contact.faxNumber).inserted, !numbers.contains(contact.faxNumber) { numbers.append(contact.faxNumber) }
+        }
+        for (index, recipient) in recipients.enumerated() {
+            switch recipient {
+            case .number(let text):
+                numbers.append(text)
+            case .contact(let id):
+                guard let contact = try await contacts.get(id, scope: scope) else {
+                    throw Problem.invalid("contact \(id) does not exist in your account", field: "recipients[\(index)].contact_id")
+                }
+                add(contact)
+            case .group(let id):
+                guard let members = try await contacts.members(ofGroup: id, scope: scope) else {
+                    throw Problem.invalid("contact group \(id) does not exist in your account", field: "recipients[\(index)].group_id")
+                }
+                guard !members.isEmpty else { throw Problem.invalid("contact group \(id) has no members", field: "recipients[\(index)].group_id") }
+                members.forEach(add)
+            }
+        }
+        guard numbers.count <= 100 else { throw Problem.refused(.limitExceeded, "at most 100 recipients per request (\(numbers.count) with the groups' members)") }
+        return numbers
     }
 
     static func idempotencyKey(_ request: Request) throws -> String? {

@@ -27,6 +27,7 @@ struct FaxesController {
         group.post("faxes/{id}/resend", use: resend)
         group.get("faxes/{id}/documents/{index}", use: downloadOriginal)
         group.get("faxes/{id}/pages", use: downloadPages)
+        group.get("faxes/{id}/report", use: report)
     }
 
     // MARK: - Read
@@ -128,18 +129,7 @@ struct FaxesController {
         return try await stream(document, of: detail, principal: principal, filename: "fax-\(id)-\(index)")
     }
 
-    /// The rendered fax pages (one multi-page TIFF), once rendering has finished.
-    @Sendable func downloadPages(_ request: Request, context: APIRequestContext) async throws -> Response {
-        let principal = try context.requirePrincipal()
-        let id = try Self.id(context)
-        guard let detail = try await faxes.detail(id, scope: principal.scope) else { throw Problem.notFound("no such fax") }
-        guard let document = detail.documents.first(where: { $0.role == "rendered" }) else {
-            throw Problem.notFound("the fax has not been rendered (yet)")
-        }
-        return try await stream(document, of: detail, principal: principal, filename: "fax-\(id).tif")
-    }
-
-    private func stream(_ document: FaxDocumentRecord, of detail: FaxDetail, principal: APIPrincipal, filename: String) async throws -> Response {
+    func stream(_ document: FaxDocumentRecord, of detail: FaxDetail, principal: APIPrincipal, filename: String) async throws -> Response {
         // Pages are for the company's own people. Platform operators and reseller staff see a
         // fax's metadata in their subtree, never its content (the vault's promise).
         guard principal.companyID == detail.fax.companyID else {

@@ -10,8 +10,8 @@ struct WebhooksController {
     let accounts: AccountRepository
     let allowPrivateTargets: Bool
 
-    init(database: Database, allowPrivateTargets: Bool) {
-        webhooks = WebhookRepository(database: database)
+    init(database: Database, transit: TransitKeyring, allowPrivateTargets: Bool) {
+        webhooks = WebhookRepository(database: database, transit: transit)
         users = UserRepository(database: database)
         accounts = AccountRepository(database: database)
         self.allowPrivateTargets = allowPrivateTargets

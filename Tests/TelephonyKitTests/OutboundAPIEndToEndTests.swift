@@ -1,0 +1,170 @@
+import Foundation
+import Logging
+import PagewireCore
+import Testing
+
+/// The REST API driving the whole outbound path with Pagewire's own processes on loopback:
+/// `POST /v1/faxes` to `pagewire-web`, rendering by `pagewire-jobs`, calls by
+/// `pagewire-telephony serve` toward `pagewire-telephony simulate`, progress read back with
+/// `GET /v1/faxes/{id}`; and a telephony process killed with SIGKILL in the middle of a fax.
+@Suite("Outbound faxes through the API, with telephony killed mid-fax")
+struct OutboundAPIEndToEndTests {
+    /// The lines a poppler tool (pdftotext, pdfinfo) prints for `pdf`.
+    static func poppler(_ tool: String, _ pdf: Data) throws -> [String] {
+        let file = NSTemporaryDirectory() + "pw-e2e-" + UUID().uuidString + ".pdf"
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        try pdf.write(to: URL(fileURLWithPath: file))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/" + tool)
+        process.arguments = tool == "pdftotext" ? [file, "-"] : [file]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return text.split(separator: "\n").map(String.init)
+    }
+
+    @Test func aFaxSurvivesTelephonyKilledMidCallAndABusyLineWaitsForItsRetry() async throws {
+        try await TestDatabase.with { test in
+            // setup: a company with a vault, a user with an API token, a trunk toward the simulator
+            let directory = NSTemporaryDirectory() + "pw-api-e2e-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let keyFile = directory + "/keys/transit.key"
+            let vault = Vault(database: test.database, transit: try TransitKeyring.loadOrCreate(path: keyFile), kdfParameters: .testing)
+            let accounts = AccountRepository(database: test.database)
+            let platform = try await accounts.create(platformName: "Pagewire")
+            let company = try await accounts.create(kind: .company, name: "Clinic", parentID: platform.id, scope: platform.scope)
+            let user = try await UserRepository(database: test.database, passwordParameters: .testing)
+                .create(accountID: company.id, email: "api@clinic.example", password: "pw-123456789", scope: company.scope)
+            try await vault.keyring.enroll(userID: user.id, password: "pw-123456789")
+            _ = try await vault.keyring.createVault(companyID: company.id, firstAdminUserID: user.id, actor: .system("test"))
+            let token = try await APITokenRepository(database: test.database).create(userID: user.id, name: "e2e", scope: company.scope).secret
+            let common = [
+                "PAGEWIRE_DATABASE_URL": test.url.urlString,
+                "PAGEWIRE_VAULT_TRANSIT_KEY_FILE": keyFile,
+                "PAGEWIRE_PATHS_RESOURCES": TestDatabase.repositoryRoot + "/Resources",
+                "PAGEWIRE_PATHS_VAR": directory,
+                "PAGEWIRE_LOG_LEVEL": "info",
+            ]
+            // the simulator takes a free SIP port from the kernel and logs it; media ports from
+            // this suite's slice (46400–46799, next to the other end-to-end test's 46000–46399)
+            let simulator = try TestProcess.start("pagewire-telephony", ["simulate"], environment: common.merging([
+                "PAGEWIRE_SIMULATOR_SIP_PORT": "0",
+                "PAGEWIRE_SIMULATOR_RTP_PORT_MIN": "46600", "PAGEWIRE_SIMULATOR_RTP_PORT_MAX": "46799",
+                "PAGEWIRE_SIMULATOR_SPOOL": directory + "/simulator",
+            ]) { $1 }, mergingStandardError: true)
+            defer { simulator.kill(signal: SIGTERM) }
+            let simulatorLog = ProcessOutput(simulator)
+            let listening = try #require(try await simulatorLog.waitFor("Carrier simulator listening"))
+            let simulatorPort = try #require(listening.split(separator: " ").first { $0.hasPrefix("sip.port=") }.flatMap { Int($0.dropFirst("sip.port=".count)) })
+            _ = try await TrunkRepository(database: test.database).create(Trunk(name: "api-e2e-simulator", host: "127.0.0.1", port: simulatorPort))
+            // a short send lease, so the killed process's fax comes back within seconds
+            let telephonyEnvironment = common.merging([
+                "PAGEWIRE_TELEPHONY_SIP_PORT": "0", "PAGEWIRE_TELEPHONY_SEND_LEASE_SECONDS": "6",
+                "PAGEWIRE_TELEPHONY_RTP_PORT_MIN": "46400", "PAGEWIRE_TELEPHONY_RTP_PORT_MAX": "46599",
+            ]) { $1 }
+            let telephony = try TestProcess.start("pagewire-telephony", ["serve"], environment: telephonyEnvironment, mergingStandardError: true)
+            defer { telephony.kill(signal: SIGKILL) }
+            let telephonyLog = ProcessOutput(telephony)
+            let jobs = try TestProcess.start("pagewire-jobs", ["serve"], environment: common.merging(["PAGEWIRE_LOG_LEVEL": "warning"]) { $1 })
+            defer { jobs.kill(signal: SIGTERM) }
+            let web = try TestProcess.start("pagewire-web", ["serve"], environment: common.merging([
+                "PAGEWIRE_WEB_PORT": "0", "PAGEWIRE_WEB_WORKERS": "1",
+            ]) { $1 }, mergingStandardError: true)
+            defer { web.kill(signal: SIGTERM) }
+            let webLog = ProcessOutput(web)
+            let serving = try #require(try await webLog.waitFor("serving on port"))
+            let webPort = try #require(serving.range(of: #"serving on port (\d+)"#, options: .regularExpression)
+                .flatMap { Int(serving[$0].split(separator: " ").last!) })
+            let api = APIClient(base: URL(string: "http://127.0.0.1:\(webPort)")!, token: token)
+            // wait for a worker to answer
+            for _ in 0..<100 where (try? await api.get("/v1/me"))?.status != 200 { try await Task.sleep(for: .milliseconds(100)) }
+
+            // act: a five-page letter to a fax machine, and a one-page note to a busy line
+            let letter = (1...280).map { String(format: "%03d ", $0) + "Referral letter, line with enough words to fill the row on the page." }.joined(separator: "\n")
+            let long = try await api.send("POST", "/v1/faxes", json: """
+                {"recipients":["+1 206 555 0101"],"quality":"standard",
+                 "files":[{"filename":"letter.txt","content_base64":"\(Data(letter.utf8).base64EncodedString())"}]}
+                """)
+            #expect(long.status == 202)
+            let busy = try await api.send("POST", "/v1/faxes", json: """
+                {"recipients":["+1 206 555 0105"],"quality":"standard",
+                 "files":[{"filename":"note.txt","content_base64":"\(Data("Call me back.".utf8).base64EncodedString())"}]}
+                """)
+            #expect(busy.status == 202)
+            let longID = try #require((long.object["faxes"] as? [[String: Any]])?.first?["id"] as? Int)
+            let busyID = try #require((busy.object["faxes"] as? [[String: Any]])?.first?["id"] as? Int)
+
+            // the simulator answers the letter; a few seconds into the pages, SIGKILL telephony
+            let answered = try await simulatorLog.waitFor("sim.behaviour=faxRefusingT38", seconds: 180)
+            try #require(answered != nil, "the simulator never got the call:\n\(telephonyLog.all.suffix(30).joined(separator: "\n"))")
+            try await Task.sleep(for: .seconds(12))
+            let beforeKill = try await api.get("/v1/faxes/\(longID)").object
+            #expect(beforeKill["status"] as? String == "sending", "the kill must land mid-fax")
+            telephony.kill(signal: SIGKILL)
+            // a new telephony process takes the fax over once the dead one's lease has run out
+            let second = try TestProcess.start("pagewire-telephony", ["serve"], environment: telephonyEnvironment, mergingStandardError: true)
+            defer { second.kill(signal: SIGTERM) }
+            let secondLog = ProcessOutput(second)
+
+            var fax: [String: Any] = [:]
+            var busyFax: [String: Any] = [:]
+            for _ in 0..<1800 {
+                fax = try await api.get("/v1/faxes/\(longID)").object
+                busyFax = try await api.get("/v1/faxes/\(busyID)").object
+                let status = fax["status"] as? String ?? ""
+                if ["delivered", "partially_delivered", "failed", "cancelled"].contains(status), busyFax["status"] as? String == "retry_wait" { break }
+                try await Task.sleep(for: .milliseconds(200))
+            }
+
+            // check: delivered in full by the second process; the interrupted attempt counts and is explained
+            if fax["status"] as? String != "delivered" {
+                Issue.record("""
+                    fax: \(fax)
+                    \((telephonyLog.all.suffix(15).map { "TEL1 " + $0 } + secondLog.all.suffix(25).map { "TEL2 " + $0 }
+                       + simulatorLog.all.suffix(20).map { "SIM " + $0 }).filter { !$0.contains(" config ") }.joined(separator: "\n"))
+                    """)
+            }
+            #expect(fax["status"] as? String == "delivered")
+            #expect(fax["result_code"] as? String == "ok")
+            let pages = try #require(fax["pages"] as? Int)
+            #expect(pages >= 5)
+            #expect(fax["pages_sent"] as? Int == pages)
+            let attempts = (fax["attempts"] as? [[String: Any]]) ?? []
+            #expect(attempts.count == 2)
+            #expect(attempts.first?["result_code"] as? String == "general_error")
+            #expect((attempts.first?["detail"] as? String)?.contains("interrupted") == true)
+            #expect(attempts.last?["result_code"] as? String == "ok")
+            #expect(attempts.last?["pages_sent"] as? Int == pages)
+            #expect(attempts.last?["sip_status"] as? Int == 200)
+            let events = ((fax["events"] as? [[String: Any]]) ?? []).map { "\($0["type"] ?? ""):\($0["status"] ?? "")" }
+            #expect(events == ["submitted:accepted", "rendered:ok", "attempt:interrupted", "attempt:ok", "completed:delivered"])
+            // the confirmation report names what the far machine said it is, from the real call
+            let csid = try #require(attempts.last?["remote_csid"] as? String)
+            let report = try await api.get("/v1/faxes/\(longID)/report")
+            #expect(report.status == 200 && report.headers["content-type"] == "application/pdf")
+            let reportText = try Self.poppler("pdftotext", report.body).joined(separator: "\n")
+            for expected in ["Transmission confirmation", csid, "\(pages) of \(pages) sent", "delivered", "2 of at most 4", "First page"] {
+                #expect(reportText.contains(expected), "report lacks \(expected):\n\(reportText)")
+            }
+            // pages 2-3 of what was rendered and sent, as PDF
+            let range = try await api.get("/v1/faxes/\(longID)/pages?format=pdf&pages=2-3")
+            #expect(range.status == 200 && range.headers["content-type"] == "application/pdf")
+            let pageCount = try Self.poppler("pdfinfo", range.body).first { $0.hasPrefix("Pages:") }?.dropFirst(6).trimmingCharacters(in: .whitespaces)
+            #expect(pageCount == "2")
+            // the busy line: busy each time it was tried (retried after at most 3 minutes), waiting for the next
+            #expect(busyFax["status"] as? String == "retry_wait")
+            #expect(busyFax["result_code"] as? String == "busy")
+            let busyAttempts = (busyFax["attempts"] as? [[String: Any]]) ?? []
+            #expect(!busyAttempts.isEmpty && busyAttempts.allSatisfy { $0["result_code"] as? String == "busy" })
+            #expect(busyAttempts.first?["sip_status"] as? Int == 486)
+            #expect(busyFax["next_attempt_at"] != nil)
+            // nothing left behind: no fax sending, no channel held, the letter's send work done
+            #expect(try await test.database.query("SELECT COUNT(*) AS n FROM faxes WHERE state = 'sending'")[0].get("n", as: Int.self) == 0)
+            #expect(try await test.database.query("SELECT COUNT(*) AS n FROM trunk_channels")[0].get("n", as: Int.self) == 0)
+            #expect(try await test.database.query(
+                "SELECT COUNT(*) AS n FROM work WHERE kind = 'fax.send' AND payload_json = ?", "{\"fax_id\":\(longID)}")[0].get("n", as: Int.self) == 0)
+        }
+    }
+}
