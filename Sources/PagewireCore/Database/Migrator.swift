@@ -6,7 +6,7 @@ import Logging
 ///
 /// Each applied file is recorded in `schema_migrations` with the SHA-256 of its text; a landed
 /// file that was edited since, or a recorded migration this build does not have, stops the run
-/// instead of guessing. A named lock per database (`GET_LOCK`) makes two processes starting at once apply
+/// instead of guessing. A named lock (`GET_LOCK`) makes two processes starting at once apply
 /// each migration exactly once: the second waits, then finds nothing left to do.
 public struct Migrator: Sendable {
     /// One migration file.
@@ -95,13 +95,9 @@ public struct Migrator: Sendable {
         let migrations = self.migrations
         let logger = self.logger
         return try await database.withConnection { connection in
-            // One lock per database (named locks are server-wide): processes migrating the same
-            // database take turns; migrations of other databases on the server (tests make one
-            // each, many at once) do not queue behind them.
-            let lockName = "CONCAT('pagewire_migrations.', LEFT(SHA2(COALESCE(DATABASE(), ''), 256), 32))"
-            let locked = try connection.query("SELECT GET_LOCK(\(lockName), 120) AS got")
+            let locked = try connection.query("SELECT GET_LOCK('pagewire_migrations', 120) AS got")
             guard try locked.first?.optional("got", as: Int.self) == 1 else { throw MigrationError.lockTimeout }
-            defer { _ = try? connection.query("SELECT RELEASE_LOCK(\(lockName)) AS released") }
+            defer { _ = try? connection.query("SELECT RELEASE_LOCK('pagewire_migrations') AS released") }
 
             try connection.run("""
                 CREATE TABLE IF NOT EXISTS schema_migrations (
