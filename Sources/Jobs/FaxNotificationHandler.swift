@@ -1,3 +1,4 @@
+import FaxEngine
 import Foundation
 import Logging
 import PagewireCore
@@ -24,5 +25,27 @@ struct FaxNotificationHandler: WorkHandler {
         }
         let outcome = try await notifier.send(notice, faxID: payload.fax_id)
         logger.debug("notice \(notice.rawValue) for fax \(payload.fax_id): \(outcome)")
+    }
+}
+
+extension FaxNotificationHandler {
+    /// The transmission confirmation report attached to delivery notices: the same PDF as
+    /// `GET /v1/faxes/{id}/report`, with the first-page thumbnail while the rendered pages are
+    /// still readable by the system (their transit copy may be gone once the fax is final).
+    static func reportMaker(database: Database, vault: Vault) -> FaxNotifier.ReportMaker {
+        { faxID in
+            // The notifier already checked whose fax this is; read it across the tree.
+            let everywhere = AccountScope(rootID: 0, path: "/")
+            guard let detail = try await FaxRepository(database: database).detail(faxID, scope: everywhere) else {
+                throw AccountError.notFound
+            }
+            let company = try await AccountRepository(database: database).get(detail.fax.companyID, scope: everywhere)
+            var report = TransmissionReport(detail, companyName: company?.name)
+            if let rendered = detail.documents.first(where: { $0.role == "rendered" && $0.state == "stored" }),
+               let tiff = try? await vault.documents.read(rendered.documentID, companyID: detail.fax.companyID, reader: .system(purpose: "notice report thumbnail")) {
+                report.firstPage = TransmissionReport.firstPage(ofTIFF: tiff)
+            }
+            return Array(report.pdf())
+        }
     }
 }

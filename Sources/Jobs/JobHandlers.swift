@@ -19,7 +19,9 @@ enum JobHandlers {
                 webhooks: WebhookRepository(database: database, transit: vault.documents.transit), allowPrivateTargets: configuration.webhooksAllowPrivateTargets, logger: logger),
             MailNoticeHandler(sender: relay.map { MailNoticeSender(relay: $0) }, logger: logger),
             PortNoticeHandler(sender: relay.map { PortNoticeSender(database: database, relay: $0) }, logger: logger),
-            FaxNotificationHandler(notifier: relay.map { FaxNotifier(database: database, relay: $0) }, logger: logger),
+            FaxNotificationHandler(
+                notifier: relay.map { FaxNotifier(database: database, relay: $0, report: FaxNotificationHandler.reportMaker(database: database, vault: vault)) },
+                logger: logger),
         ]
     }
 

@@ -25,7 +25,7 @@ struct OutboundAPIEndToEndTests {
         return text.split(separator: "\n").map(String.init)
     }
 
-    @Test func aFaxSurvivesTelephonyKilledMidCallAndABusyLineWaitsForItsRetry() async throws {
+    @Test func aFaxSurvivesTelephonyKilledMidCallABusyLineWaitsAnUnallocatedNumberFailsAndACancelHangsUp() async throws {
         try await TestDatabase.with { test in
             // setup: a company with a vault, a user with an API token, a trunk toward the simulator
             let directory = NSTemporaryDirectory() + "pw-api-e2e-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
@@ -81,20 +81,33 @@ struct OutboundAPIEndToEndTests {
             // wait for a worker to answer
             for _ in 0..<100 where (try? await api.get("/v1/me"))?.status != 200 { try await Task.sleep(for: .milliseconds(100)) }
 
-            // act: a five-page letter to a fax machine, and a one-page note to a busy line
+            // act: notes to an unallocated number, a line that never answers, and a busy line
+            func submit(_ number: String, _ text: String) async throws -> Int {
+                let response = try await api.send("POST", "/v1/faxes", json: """
+                    {"recipients":["\(number)"],"quality":"standard",
+                     "files":[{"filename":"note.txt","content_base64":"\(Data(text.utf8).base64EncodedString())"}]}
+                    """)
+                #expect(response.status == 202)
+                return try #require((response.object["faxes"] as? [[String: Any]])?.first?["id"] as? Int)
+            }
+            let unallocatedID = try await submit("+1 206 555 0108", "Nobody has this number.")
+            let ringingID = try await submit("+1 206 555 0109", "Nobody answers this one.")
+            let busyID = try await submit("+1 206 555 0105", "Call me back.")
+            // the line that rings is cancelled while its call is up: the call is hung up
+            var ringing: [String: Any] = [:]
+            for _ in 0..<600 where ringing["status"] as? String != "sending" {
+                ringing = try await api.get("/v1/faxes/\(ringingID)").object
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            let cancel = try await api.send("POST", "/v1/faxes/\(ringingID)/cancel")
+            #expect(cancel.status == 202 && cancel.object["outcome"] as? String == "cancelling")
+            for _ in 0..<600 where ringing["status"] as? String != "cancelled" {
+                ringing = try await api.get("/v1/faxes/\(ringingID)").object
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            // then a five-page letter to a fax machine
             let letter = (1...280).map { String(format: "%03d ", $0) + "Referral letter, line with enough words to fill the row on the page." }.joined(separator: "\n")
-            let long = try await api.send("POST", "/v1/faxes", json: """
-                {"recipients":["+1 206 555 0101"],"quality":"standard",
-                 "files":[{"filename":"letter.txt","content_base64":"\(Data(letter.utf8).base64EncodedString())"}]}
-                """)
-            #expect(long.status == 202)
-            let busy = try await api.send("POST", "/v1/faxes", json: """
-                {"recipients":["+1 206 555 0105"],"quality":"standard",
-                 "files":[{"filename":"note.txt","content_base64":"\(Data("Call me back.".utf8).base64EncodedString())"}]}
-                """)
-            #expect(busy.status == 202)
-            let longID = try #require((long.object["faxes"] as? [[String: Any]])?.first?["id"] as? Int)
-            let busyID = try #require((busy.object["faxes"] as? [[String: Any]])?.first?["id"] as? Int)
+            let longID = try await submit("+1 206 555 0101", letter)
 
             // the simulator answers the letter; a few seconds into the pages, SIGKILL telephony
             let answered = try await simulatorLog.waitFor("sim.behaviour=faxRefusingT38", seconds: 180)
@@ -153,6 +166,14 @@ struct OutboundAPIEndToEndTests {
             #expect(range.status == 200 && range.headers["content-type"] == "application/pdf")
             let pageCount = try Self.poppler("pdfinfo", range.body).first { $0.hasPrefix("Pages:") }?.dropFirst(6).trimmingCharacters(in: .whitespaces)
             #expect(pageCount == "2")
+            // the unallocated number failed at once and is never retried; the cancelled call ended as cancelled
+            let unallocated = try await api.get("/v1/faxes/\(unallocatedID)").object
+            #expect(unallocated["status"] as? String == "failed" && unallocated["result_code"] as? String == "invalid_number")
+            #expect(((unallocated["attempts"] as? [[String: Any]]) ?? []).map { "\($0["result_code"] ?? "-") \($0["sip_status"] ?? "-")" } == ["invalid_number 404"])
+            #expect(ringing["status"] as? String == "cancelled" && ringing["result_code"] as? String == "cancelled")
+            let ringingEvents = ((ringing["events"] as? [[String: Any]]) ?? []).map { "\($0["type"] ?? ""):\($0["status"] ?? "")" }
+            #expect(ringingEvents.contains("cancel:requested") && ringingEvents.last == "completed:cancelled", "\(ringingEvents)")
+            #expect(((ringing["attempts"] as? [[String: Any]]) ?? []).last?["result_code"] as? String == "cancelled")
             // the busy line: busy each time it was tried (retried after at most 3 minutes), waiting for the next
             #expect(busyFax["status"] as? String == "retry_wait")
             #expect(busyFax["result_code"] as? String == "busy")

@@ -9,10 +9,11 @@ import Testing
 struct NotificationTests {
     @Test func noticesReachARealSMTPServerOnceEachThroughAnOutage() async throws {
         try await APIFixture.with { f, client in
-            // setup: company A wants the initial notice too; the relay refuses the first message (outage)
+            // setup: company A wants the initial notice too, and the report with the final one; the relay refuses the first message (outage)
             try await SettingsRepository(database: f.database).set(
                 Settings.notifications,
-                to: NotificationSettings(outboundSuccess: true, outboundFailure: true, inboundReceived: true, emailToFaxInitialNotice: true, includeDocument: false),
+                to: NotificationSettings(outboundSuccess: true, outboundFailure: true, inboundReceived: true, emailToFaxInitialNotice: true, includeDocument: false,
+                                         attachReport: true),
                 atAccount: f.companyA.id, scope: f.companyA.scope)
             let sink = try SMTPSink(failFirst: 1)
             defer { sink.stop() }
@@ -47,6 +48,16 @@ struct NotificationTests {
             let failed = texts.filter { $0.contains("Subject: Fax to +1 (206) 555-0100 failed: Invalid Fax Number") }
             #expect(failed.count == 1)
             #expect(failed.first?.contains(ResultCode.invalidNumber.explanation) == true)
+            // the final notice carries the transmission confirmation report as a PDF attachment
+            let final = try #require(failed.first).replacingOccurrences(of: "\r\n", with: "\n")
+            #expect(final.contains("Content-Type: multipart/mixed; boundary="))
+            #expect(final.contains("Content-Disposition: attachment; filename=\"fax-\(id)-report.pdf\""))
+            let encoded = try #require(final.components(separatedBy: "filename=\"fax-\(id)-report.pdf\"").last?
+                .components(separatedBy: "\n\n").dropFirst().first?.components(separatedBy: "\n--").first)
+            let pdf = try #require(Data(base64Encoded: encoded, options: .ignoreUnknownCharacters))
+            let report = try FaxDownloadsAPITests.poppler("pdftotext", Array(pdf))
+            #expect(report.contains("Transmission confirmation") && report.contains("invalid_number") && report.contains("SIP 404"), "\(report)")
+            #expect(texts.filter { $0.contains("report.pdf") }.count == 1)  // the accepted notice has none
             for text in texts {
                 #expect(text.contains("Auto-Submitted: auto-generated"))
                 #expect(text.contains("From: Reseller Fax <fax@reseller.test>"))

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""A real SMTP server for tests (aiosmtpd) on a free loopback port in 45000-47999.
+"""A real SMTP server for tests (aiosmtpd) on a loopback port the kernel picks.
 
 usage: smtp_sink.py DIRECTORY [--fail-first N]
 
@@ -9,9 +9,7 @@ Prints "PORT <n>" and writes DIRECTORY/port once listening, then stores every ac
 """
 import json
 import os
-import random
 import signal
-import socket
 import sys
 import threading
 
@@ -42,16 +40,12 @@ class Sink:
         return "250 OK"
 
 
-def free_port():
-    for _ in range(200):
-        port = random.randint(45000, 47999)
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-                return port
-            except OSError:
-                continue
-    raise SystemExit("no free port in 45000-47999")
+class KernelPortController(Controller):
+    """Listens on a port the kernel picks (port 0) and learns it before the readiness probe."""
+
+    def _trigger_server(self):
+        self.port = self.server.sockets[0].getsockname()[1]
+        super()._trigger_server()
 
 
 def main():
@@ -60,9 +54,9 @@ def main():
     directory = sys.argv[1]
     fail_first = int(sys.argv[sys.argv.index("--fail-first") + 1]) if "--fail-first" in sys.argv else 0
     os.makedirs(directory, exist_ok=True)
-    port = free_port()
-    controller = Controller(Sink(directory, fail_first), hostname="127.0.0.1", port=port)
+    controller = KernelPortController(Sink(directory, fail_first), hostname="127.0.0.1", port=0)
     controller.start()
+    port = controller.port
     print(f"PORT {port}", flush=True)
     with open(os.path.join(directory, "port.tmp"), "w") as f:
         f.write(str(port))

@@ -19,14 +19,21 @@ public struct FaxNotifier: Sendable {
         }
     }
 
+    /// Makes the transmission confirmation report (PDF) of a fax; the rendering lives in
+    /// FaxEngine, so `pagewire-jobs` passes it in.
+    public typealias ReportMaker = @Sendable (_ faxID: Int64) async throws -> [UInt8]
+
     public let database: Database
     public let relay: Relay
     let settings: SettingsRepository
+    /// Attaches the report to delivery notices for users who asked for it (`notifications.attachReport`).
+    let report: ReportMaker?
 
-    public init(database: Database, relay: Relay) {
+    public init(database: Database, relay: Relay, report: ReportMaker? = nil) {
         self.database = database
         self.relay = relay
         self.settings = SettingsRepository(database: database)
+        self.report = report
     }
 
     /// What happened to one notice.
@@ -85,9 +92,12 @@ public struct FaxNotifier: Sendable {
         lines += ["", "— \(brand) fax service for \(try row.get("company_name", as: String.self))"]
         let domain = relay.from.split(separator: "@").last.map(String.init) ?? "pagewire.local"
         let messageID = "<fax-\(faxID)-\(notice.rawValue)@\(domain)>"
-        let message = MailMessage(
+        var message = MailMessage(
             from: relay.from, fromName: "\(brand) Fax", to: recipient, subject: subject, messageID: messageID,
             date: now, body: lines.joined(separator: "\n"))
+        if notice == .final, preferences.attachReport, let report {
+            message.attachments = [.init(filename: "fax-\(faxID)-report.pdf", contentType: "application/pdf", bytes: try await report(faxID))]
+        }
         try await Curl.sendMail(
             url: relay.url, from: relay.from, recipients: [recipient], message: message.rfc5322, username: relay.username, password: relay.password)
         try await database.execute(

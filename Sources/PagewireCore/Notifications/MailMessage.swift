@@ -12,6 +12,20 @@ public struct MailMessage: Sendable, Equatable {
     public var body: String
     /// Further headers (`In-Reply-To`, `References`, …), written after the standard ones.
     public var extraHeaders: [String: String]
+    /// Files sent with the text (the message becomes `multipart/mixed`).
+    public var attachments: [Attachment] = []
+
+    /// A file attached to a notice, sent base64-encoded.
+    public struct Attachment: Sendable, Equatable {
+        public var filename: String
+        public var contentType: String
+        public var bytes: [UInt8]
+        public init(filename: String, contentType: String, bytes: [UInt8]) {
+            self.filename = filename
+            self.contentType = contentType
+            self.bytes = bytes
+        }
+    }
 
     public init(from: String, fromName: String, to: String, subject: String, messageID: String, date: Date, body: String,
                 extraHeaders: [String: String] = [:]) {
@@ -39,9 +53,10 @@ public struct MailMessage: Sendable, Equatable {
             "Message-ID: \(messageID)",
             "Auto-Submitted: auto-generated",
             "MIME-Version: 1.0",
-            "Content-Type: text/plain; charset=utf-8",
-            "Content-Transfer-Encoding: 8bit",
-        ] + extraHeaders.sorted { $0.key < $1.key }.compactMap { name, value in
+        ] + (attachments.isEmpty
+            ? ["Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: 8bit"]
+            : ["Content-Type: multipart/mixed; boundary=\"\(boundary)\""]
+        ) + extraHeaders.sorted { $0.key < $1.key }.compactMap { name, value in
             // Standard headers are not repeated; a name or value can never start a new header line.
             let standard = ["from", "to", "subject", "date", "message-id", "auto-submitted", "mime-version", "content-type", "content-transfer-encoding"]
             guard !standard.contains(name.lowercased()), name.allSatisfy({ $0.isLetter || $0 == "-" }) else { return nil }
@@ -49,7 +64,21 @@ public struct MailMessage: Sendable, Equatable {
         }
         // Strip CR/LF from header values' sources above; dot-stuffing is libcurl's job.
         let text = body.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\n", with: "\r\n")
-        return Array((headers.joined(separator: "\r\n") + "\r\n\r\n" + text + "\r\n").utf8)
+        guard !attachments.isEmpty else { return Array((headers.joined(separator: "\r\n") + "\r\n\r\n" + text + "\r\n").utf8) }
+        var parts = "--\(boundary)\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n\(text)\r\n"
+        for file in attachments {
+            let name = file.filename.filter { $0.isASCII && $0 != "\"" && $0 != "\\" && !$0.isNewline }
+            let encoded = Data(file.bytes).base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed])
+            parts += "--\(boundary)\r\nContent-Type: \(file.contentType); name=\"\(name)\"\r\nContent-Transfer-Encoding: base64\r\n"
+                + "Content-Disposition: attachment; filename=\"\(name)\"\r\n\r\n\(encoded)\r\n"
+        }
+        parts += "--\(boundary)--\r\n"
+        return Array((headers.joined(separator: "\r\n") + "\r\n\r\n" + parts).utf8)
+    }
+
+    /// The multipart boundary: derived from the message id, never found in base64 or in our text.
+    var boundary: String {
+        "=_pagewire_" + String(UInt64(truncatingIfNeeded: messageID.hashValue), radix: 36)
     }
 
     /// An RFC 2047 encoded word when the text is not plain printable ASCII; never a line break.

@@ -52,12 +52,30 @@ public struct NotificationSettings: Codable, Sendable, Equatable {
     /// Confirm receipt of an e-mail-to-fax submission before it is sent.
     public var emailToFaxInitialNotice: Bool
     public var includeDocument: Bool
-    public init(outboundSuccess: Bool, outboundFailure: Bool, inboundReceived: Bool, emailToFaxInitialNotice: Bool, includeDocument: Bool) {
+    /// Attach the transmission confirmation report (PDF) to the delivery notice of an outbound fax.
+    public var attachReport: Bool
+    public init(outboundSuccess: Bool, outboundFailure: Bool, inboundReceived: Bool, emailToFaxInitialNotice: Bool, includeDocument: Bool,
+                attachReport: Bool = false) {
         self.outboundSuccess = outboundSuccess
         self.outboundFailure = outboundFailure
         self.inboundReceived = inboundReceived
         self.emailToFaxInitialNotice = emailToFaxInitialNotice
         self.includeDocument = includeDocument
+        self.attachReport = attachReport
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case outboundSuccess, outboundFailure, inboundReceived, emailToFaxInitialNotice, includeDocument, attachReport
+    }
+
+    /// Values stored before `attachReport` existed read as `false` for it.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(outboundSuccess: try c.decode(Bool.self, forKey: .outboundSuccess), outboundFailure: try c.decode(Bool.self, forKey: .outboundFailure),
+                  inboundReceived: try c.decode(Bool.self, forKey: .inboundReceived),
+                  emailToFaxInitialNotice: try c.decode(Bool.self, forKey: .emailToFaxInitialNotice),
+                  includeDocument: try c.decode(Bool.self, forKey: .includeDocument),
+                  attachReport: try c.decodeIfPresent(Bool.self, forKey: .attachReport) ?? false)
     }
 }
 
