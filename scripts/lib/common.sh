@@ -20,6 +20,7 @@ PW_PACKAGES=(
     procps psmisc util-linux
     kamailio baresip-core
     chromium chromium-driver
+    openssh-server fonts-dejavu-core   # receive (issue 9): sshd for the SFTP tests; the stamp font
 )
 
 # Installs whatever of the named (or default) packages is missing; silent when all are present.
