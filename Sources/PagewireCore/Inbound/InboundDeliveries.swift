@@ -194,10 +194,12 @@ public struct InboundDeliveries: Sendable {
         guard let fax = try c.query("SELECT delivery_round, state FROM faxes WHERE id = ? FOR UPDATE", faxID).first,
               try fax.get("delivery_round", as: Int.self) == round else { return nil }
         let counts = try c.query(
-            "SELECT SUM(status = 'pending') AS pending, SUM(status = 'failed') AS failed FROM inbound_deliveries WHERE fax_id = ? AND round = ?",
-            faxID, round)[0]
-        guard (try counts.optional("pending", as: Int.self) ?? 0) == 0 else { return nil }
-        let next: FaxState = (try counts.optional("failed", as: Int.self) ?? 0) > 0 ? .deliveryFailed : .delivered
+            """
+            SELECT (SELECT COUNT(*) FROM inbound_deliveries WHERE fax_id = ? AND round = ? AND status = 'pending') AS pending,
+                   (SELECT COUNT(*) FROM inbound_deliveries WHERE fax_id = ? AND round = ? AND status = 'failed') AS failed
+            """, faxID, round, faxID, round)[0]
+        guard try counts.get("pending", as: Int.self) == 0 else { return nil }
+        let next: FaxState = try counts.get("failed", as: Int.self) > 0 ? .deliveryFailed : .delivered
         try c.execute("UPDATE faxes SET state = ?, completed_at = ?, updated_at = ? WHERE id = ?", next.rawValue, now, now, faxID)
         if next == .deliveryFailed { try FaxNotice.record(on: c, faxID: faxID, notice: .final, now: now) }
         return next
