@@ -98,6 +98,11 @@ struct InboundAPITests {
             #expect(try await client.call(.post, "/v1/inbound/resubmit", token: f.aliceToken, json: #"{"ids":[]}"#).status == .unprocessableContent)
             #expect(try await client.call(.post, "/v1/inbound/resubmit", token: f.aliceToken, json: "[").status == .badRequest)
             #expect(try await f.database.query("SELECT delivery_round FROM faxes WHERE id = ?", bobs)[0].get("delivery_round", as: Int.self) == 1)
+            // past retention (the purge marks the received document expired): nothing left to deliver
+            try await f.database.execute(
+                "UPDATE documents d JOIN fax_documents fd ON fd.document_id = d.id SET d.state = 'expired' WHERE fd.fax_id = ? AND fd.role = 'received'", second)
+            let expired = try await client.call(.post, "/v1/inbound/resubmit", token: f.aliceToken, json: "{\"ids\":[\(second)]}")
+            #expect((expired.object["results"] as? [[String: Any]])?.first?["outcome"] as? String == "document_expired")
         }
     }
 
