@@ -69,6 +69,8 @@ public struct InboundRouteSender: Sendable {
             let credential: Curl.SSHCredential
             if let password = target.password, !password.isEmpty {
                 credential = .password(password)
+            } else if (target.privateKey ?? "").isEmpty {
+                throw SendError(description: "the SFTP settings changed since this delivery began (no credentials for \(target.displayTarget)); resubmit the fax")
             } else {
                 let path = FileManager.default.temporaryDirectory.appendingPathComponent("pw-sftp-key-" + UUID().uuidString).path
                 guard FileManager.default.createFile(atPath: path, contents: Data((target.privateKey ?? "").utf8), attributes: [.posixPermissions: 0o600])
@@ -89,6 +91,9 @@ public struct InboundRouteSender: Sendable {
             return "uploaded \(files.map(\.name).joined(separator: ", "))"
         case .https:
             guard let target = job.config.https else { throw SendError(description: "no HTTPS target") }
+            guard !target.secret.isEmpty else {
+                throw SendError(description: "the HTTPS settings changed since this delivery began (no signing secret for \(job.config.target)); resubmit the fax")
+            }
             let checked: WebhookTargetPolicy.Target
             do {
                 checked = try await WebhookTargetPolicy.check(target.url, allowPrivate: settings.allowPrivateTargets)

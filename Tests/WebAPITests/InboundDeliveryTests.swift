@@ -122,6 +122,8 @@ struct InboundDeliveryTests {
             #expect(xml.contains("<time_zone>America/New_York</time_zone>"))
             let events = try await ReceivedFaxes.events(f, id)
             #expect(events.filter { $0.type == "forwarded" && $0.status == "delivered" }.map(\.target) == [target.displayTarget])
+            let stored: [String] = try await f.database.query("SELECT config_json FROM inbound_deliveries WHERE fax_id = ?", id).map { try $0.get("config_json") }
+            #expect(stored.count == 1 && stored.allSatisfy { !$0.contains("PRIVATE KEY") })
         }
     }
 
@@ -148,6 +150,9 @@ struct InboundDeliveryTests {
             #expect(events.filter { $0.type == "failed" }.map(\.status) == ["retrying", "failed"])
             #expect(events.filter { $0.type == "failed" }.allSatisfy { $0.target == target.displayTarget })
             #expect(server.files().isEmpty)
+            // the password stays in the settings: the delivery rows keep the target without it
+            let stored: [String] = try await f.database.query("SELECT config_json FROM inbound_deliveries WHERE fax_id = ?", id).map { try $0.get("config_json") }
+            #expect(stored.count == 1 && stored.allSatisfy { !$0.contains("not-the-password") && $0.contains(server.hostKeySHA256) })
             for _ in 0..<150 where sink.messages.isEmpty { try await Task.sleep(for: .milliseconds(200)) }
             let messages = sink.messages
             #expect(messages.count == 1)
@@ -207,6 +212,8 @@ struct InboundDeliveryTests {
             let events = try await ReceivedFaxes.events(f, id)
             #expect(events.filter { $0.type == "forwarded" && $0.status == "delivered" }.map(\.target) == ["https://127.0.0.1:\(receiver.port)/faxes/in"])
             #expect(events.filter { $0.type == "failed" }.map(\.status) == ["retrying"])
+            let rows: [String] = try await f.database.query("SELECT config_json FROM inbound_deliveries WHERE fax_id = ?", id).map { try $0.get("config_json") }
+            #expect(rows.count == 1 && rows.allSatisfy { !$0.contains(secret) })
         }
     }
 

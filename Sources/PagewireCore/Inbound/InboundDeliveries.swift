@@ -118,7 +118,7 @@ public struct InboundDeliveries: Sendable {
             }
             var pending = 0
             for config in routes {
-                let json = String(decoding: try JSONEncoder().encode(config), as: UTF8.self)
+                let json = String(decoding: try JSONEncoder().encode(config.redacted), as: UTF8.self)
                 let delivered = config.route == .api
                 let id = Int64(try c.execute(
                     """
@@ -146,14 +146,16 @@ public struct InboundDeliveries: Sendable {
         }
     }
 
-    /// The route row `deliveryID` with its fax, or nil when it no longer needs running (done, or
-    /// a later round replaced it).
+    /// The route row `deliveryID` with its fax and the target's current credentials, or nil when
+    /// it no longer needs running (done, or a later round replaced it).
     public func job(_ deliveryID: Int64) async throws -> InboundDeliveryJob? {
         guard let row = try await database.query(
             "SELECT fax_id, round, status, config_json FROM inbound_deliveries WHERE id = ?", deliveryID
         ).first, try row.get("status", as: String.self) == "pending" else { return nil }
         guard let fax = try await fax(try row.get("fax_id")) else { return nil }
-        let config = try JSONDecoder().decode(InboundRouteConfig.self, from: Data(try row.get("config_json", as: String.self).utf8))
+        let stored = try JSONDecoder().decode(InboundRouteConfig.self, from: Data(try row.get("config_json", as: String.self).utf8))
+        // Credentials are not stored with the row: they come from the settings that hold them.
+        let config = [.sftp, .archiveSFTP, .https].contains(stored.route) ? stored.withCredentials(from: try await settings(for: fax)) : stored
         return InboundDeliveryJob(deliveryID: deliveryID, round: try row.get("round"), config: config, fax: fax)
     }
 

@@ -55,6 +55,38 @@ public struct InboundRouteConfig: Codable, Sendable, Equatable {
         }
     }
 
+    /// The config without credentials (SFTP password or key, HTTPS signing secret): what is
+    /// stored with each delivery row, so secrets live only in the settings that hold them.
+    public var redacted: InboundRouteConfig {
+        var copy = self
+        copy.sftp?.password = nil
+        copy.sftp?.privateKey = nil
+        copy.https?.secret = ""
+        return copy
+    }
+
+    /// The credentials put back from the owner's current settings, when they still name the same
+    /// target (same host, port and user, or the same URL); otherwise they stay empty and the send
+    /// fails asking for a resubmission through the routes configured now.
+    public func withCredentials(from json: [String: String]) -> InboundRouteConfig {
+        var copy = self
+        let archive = SettingsRepository.value(Settings.archive, in: json)
+        switch route {
+        case .sftp, .archiveSFTP:
+            let current = route == .sftp ? SettingsRepository.value(Settings.inboundSFTP, in: json) : archive?.sftp
+            if let current, let mine = sftp, current.host == mine.host, current.port == mine.port, current.username == mine.username {
+                copy.sftp?.password = current.password
+                copy.sftp?.privateKey = current.privateKey
+            }
+        case .https:
+            if let current = SettingsRepository.value(Settings.inboundHTTPS, in: json), current.url == https?.url {
+                copy.https?.secret = current.secret
+            }
+        default: break
+        }
+        return copy
+    }
+
     static func withoutQuery(_ url: String) -> String {
         String(url.split(separator: "?", maxSplits: 1).first ?? "").prefix(255).description
     }
