@@ -163,6 +163,13 @@ struct InboundDeliveryTests {
             let listed = try await client.call(.get, "/v1/inbound", token: f.aliceToken)
             #expect((listed.object["data"] as? [[String: Any]])?.map { $0["id"] as? Int } == [Int(id)])
             #expect((listed.object["data"] as? [[String: Any]])?.first?["status"] as? String == "delivery_failed")
+            // a shared queue's fax has no user: the nearest administrator (company A's) is told
+            let queued = try await ReceivedFaxes.receive(f, userID: nil, pages: 1)
+            #expect(try await ReceivedFaxes.waitForState(f, queued, ["delivered", "delivery_failed"]) == "delivery_failed")
+            for _ in 0..<150 where sink.messages.count < 2 { try await Task.sleep(for: .milliseconds(200)) }
+            let queueNotice = sink.messages.dropFirst().first
+            #expect(queueNotice?["rcpt_tos"] as? [String] == ["admin@clinic-a.test"])
+            #expect((queueNotice?["data"] as? String ?? "").contains("(queue Front desk) was received but could not be delivered"))
         }
     }
 
