@@ -76,6 +76,10 @@ struct InboundAPITests {
             #expect((unacknowledged.object["data"] as? [[String: Any]])?.map { $0["id"] as? Int } == [Int(second)])
             let all = try await client.call(.get, "/v1/inbound?include_acknowledged=true", token: f.aliceToken)
             #expect((all.object["data"] as? [[String: Any]])?.count == 2)
+            // the same fax through /v1/faxes lists its received and delivery documents (checked against the document)
+            let asFax = try await client.call(.get, "/v1/faxes/\(first)", token: f.aliceToken)
+            #expect(asFax.status == .ok)
+            #expect(Set((asFax.object["documents"] as? [[String: Any]] ?? []).compactMap { $0["role"] as? String }) == ["received", "delivery"])
             // one fax with its delivery routes and events
             let shown = try await client.call(.get, "/v1/inbound/\(first)", token: f.aliceToken)
             let routes = shown.object["deliveries"] as? [[String: Any]] ?? []
