@@ -81,3 +81,45 @@ public struct InboundRouteHandler: WorkHandler {
         }
     }
 }
+
+/// `fax.archive_outbound` (`{"fax_id": N}`): the company archive's copy of a sent fax (its rendered
+/// pages and metadata) to the archive's e-mail address and/or SFTP site, when the owner's
+/// effective `archive` setting includes sent faxes. Targets already archived are skipped on a retry.
+public struct OutboundArchiveHandler: WorkHandler {
+    public let kind = OutboundArchive.kind
+    public var lease: TimeInterval { 300 }
+    let deliveries: InboundDeliveries
+    let sender: InboundRouteSender
+    let retryBaseSeconds: TimeInterval
+    let logger: Logger
+
+    public init(deliveries: InboundDeliveries, sender: InboundRouteSender, retryBaseSeconds: TimeInterval, logger: Logger) {
+        self.deliveries = deliveries
+        self.sender = sender
+        self.retryBaseSeconds = retryBaseSeconds
+        self.logger = logger
+    }
+
+    struct Payload: Decodable { let fax_id: Int64 }
+
+    public func handle(_ item: WorkItem) async throws {
+        let faxID = try JSONDecoder().decode(Payload.self, from: Data(item.payload.utf8)).fax_id
+        guard let fax = try await deliveries.outboundFax(faxID) else { return }  // never rendered: nothing to archive
+        let settings = try await deliveries.settings(for: fax)
+        guard let archive = SettingsRepository.value(Settings.archive, in: settings), archive.outbound else { return }
+        let done = try await deliveries.archivedTargets(faxID: faxID)
+        let final = item.attempts >= item.maxAttempts
+        var failures: [String] = []
+        for config in InboundRouteConfig.archiveRoutes(archive, options: InboundDeliveryOptions(settings: settings)) where !done.contains(config.target) {
+            do {
+                let detail = try await sender.send(InboundDeliveryJob(deliveryID: 0, round: 0, config: config, fax: fax))
+                try await deliveries.recordArchive(faxID: faxID, target: config.target, delivered: true, final: false, detail: detail)
+            } catch {
+                try await deliveries.recordArchive(faxID: faxID, target: config.target, delivered: false, final: final, detail: "\(error)")
+                failures.append("\(error)")
+            }
+        }
+        guard !failures.isEmpty, !final else { return }
+        throw RetryAfter(seconds: min(3600, retryBaseSeconds * pow(2, Double(item.attempts - 1))), reason: failures.joined(separator: "; "))
+    }
+}

@@ -35,6 +35,7 @@ enum JobHandlers {
         return [
             InboundRoutingHandler(deliveries: deliveries, preparer: preparer, routeAttempts: configuration.inboundRouteAttempts, logger: logger),
             InboundRouteHandler(deliveries: deliveries, sender: sender, retryBaseSeconds: TimeInterval(configuration.inboundRetryBaseSeconds), logger: logger),
+            OutboundArchiveHandler(deliveries: deliveries, sender: sender, retryBaseSeconds: TimeInterval(configuration.inboundRetryBaseSeconds), logger: logger),
         ]
     }
 

@@ -110,6 +110,53 @@ struct InboundAPITests {
         }
     }
 
+    @Test func aSentFaxIsCopiedToTheCompanyArchiveOnce() async throws {
+        try await APIFixture.with { f, client in
+            // setup: company A archives sent faxes by e-mail (PDF and JSON metadata)
+            try await SettingsRepository(database: f.database).set(
+                Settings.archive, to: FaxArchive(inbound: false, outbound: true, email: "records@clinic-a.test", fileType: .pdf, metadata: .json),
+                atAccount: f.companyA.id, scope: f.platform.scope)
+            let sink = try SMTPSink(failFirst: 0)
+            defer { sink.stop() }
+            // a fax alice sends, rendered to two pages and delivered
+            let id = try #require(FaxesAPITests.ids(try await client.call(.post, "/v1/faxes", token: f.aliceToken, json: FaxesAPITests.submission(["+12065550100"]))).first)
+            let rendered = try await f.vault.documents.put(companyID: f.companyA.id, accountID: f.departmentA.id, kind: .faxTIFF,
+                                                           contentType: "image/tiff", bytes: try ReceivedFaxes.tiff(pages: 2))
+            let scheduler = FaxScheduler(database: f.database)
+            try await scheduler.renderingFinished(faxID: id, renderedDocumentID: rendered.id, pages: 2)
+            guard case .proceed(let attempt, _) = try await scheduler.beginAttempt(faxID: id, worker: "test") else { Issue.record("no attempt"); return }
+            #expect(try await scheduler.reportAttempt(faxID: id, attempt: attempt, report: AttemptReport(result: .ok, pagesSent: 2, remoteCSID: "REMOTE")) == .delivered)
+            // act: the archive item runs twice (a repeated item sends nothing more)
+            let relay = FaxNotifier.Relay(url: "smtp://127.0.0.1:\(sink.port)", from: "fax@reseller.test")
+            let handler = OutboundArchiveHandler(
+                deliveries: InboundDeliveries(database: f.database),
+                sender: InboundRouteSender(settings: .init(relay: relay, caFile: nil, allowPrivateTargets: false),
+                                           preparer: InboundFilePreparer(documents: f.vault.documents), brand: { _ in "Reseller" }),
+                retryBaseSeconds: 1, logger: Logger(label: "test"))
+            let items = try await WorkQueue(database: f.database, owner: "test").claim(kinds: [OutboundArchive.kind], limit: 5)
+            #expect(items.count == 1)
+            for item in items {
+                try await handler.handle(item)
+                try await handler.handle(item)
+            }
+            // check: one message to the archive with the sent pages and outbound metadata; one archived event
+            let messages = sink.messages
+            #expect(messages.count == 1)
+            #expect(messages.first?["rcpt_tos"] as? [String] == ["records@clinic-a.test"])
+            let data = messages.first?["data"] as? String ?? ""
+            #expect(data.contains("Subject: Archive: fax to +1 (206) 555-0100 (delivered)"))
+            let files = MIMEAttachments.parse(data)
+            #expect(ReceivedFaxes.pdfPageCount(files.first(where: { $0.key.hasSuffix(".pdf") })?.value ?? []) == 2)
+            let json = files.first(where: { $0.key.hasSuffix(".json") })?.value ?? []
+            let metadata = try #require(try JSONSerialization.jsonObject(with: Data(json)) as? [String: Any])
+            #expect(metadata["direction"] as? String == "outbound")
+            #expect(metadata["called_number"] as? String == "+12065550100")
+            #expect(metadata["remote_id"] as? String == "REMOTE")
+            let events = try await ReceivedFaxes.events(f, id)
+            #expect(events.filter { $0.type == "archived" }.map(\.target) == ["records@clinic-a.test"])
+        }
+    }
+
     @Test func fileNamesAndMetadataFollowTheConventions() throws {
         // setup: a fax received at 23:30 UTC, which is the same evening in New York
         let json = [

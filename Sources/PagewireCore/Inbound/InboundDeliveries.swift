@@ -6,6 +6,13 @@ public struct InboundDeliveryJob: Sendable, Equatable {
     public var round: Int
     public var config: InboundRouteConfig
     public var fax: InboundFax
+
+    public init(deliveryID: Int64, round: Int, config: InboundRouteConfig, fax: InboundFax) {
+        self.deliveryID = deliveryID
+        self.round = round
+        self.config = config
+        self.fax = fax
+    }
 }
 
 /// What happened to one fax of a resubmission (the guide's Bulk Resubmit result list).

@@ -3,6 +3,9 @@ import Foundation
 /// A received fax as delivery sees it: who owns it, what arrived, and its documents.
 public struct InboundFax: Sendable, Equatable {
     public var id: Int64
+    /// `inbound`; `outbound` for a sent fax on its way to the company archive (then `calledNumber`
+    /// is the destination, `callerNumber` the caller id, and the document the rendered pages).
+    public var direction = "inbound"
     public var companyID: Int64
     public var accountID: Int64
     /// The owner account's path (settings are inherited along it).

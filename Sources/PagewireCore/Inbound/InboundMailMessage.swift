@@ -40,6 +40,15 @@ public struct InboundMailMessage: Sendable {
     public static func subjectAndBody(fax: InboundFax, options: InboundDeliveryOptions, brand: String) -> (String, String) {
         let caller = fax.callerNumber.isEmpty ? "an unknown number" : ((try? E164Number(parsing: fax.callerNumber).formatted) ?? fax.callerNumber)
         let called = (try? E164Number(parsing: fax.calledNumber).formatted) ?? fax.calledNumber
+        if fax.direction == "outbound" {
+            let result = fax.state == .delivered ? "delivered" : "\(fax.state.rawValue.replacingOccurrences(of: "_", with: " ")): \(fax.resultCode?.title ?? "General Error")"
+            let lines = [
+                "Archive copy of a fax sent to \(called) (\(result)).", "",
+                "Sent: \(InboundTokens.localTime(fax.receivedAt, options: options)) (\(options.timeZone))",
+                "Pages sent: \(fax.pages)", "Fax ID: \(fax.id)", "", "— \(brand) fax service",
+            ]
+            return ("Archive: fax to \(called) (\(result))", lines.joined(separator: "\n"))
+        }
         var subject = "Fax from \(caller) (\(fax.pages) page\(fax.pages == 1 ? "" : "s"))"
         if fax.partial { subject = "[Potentially partial] " + subject }
         var lines = [

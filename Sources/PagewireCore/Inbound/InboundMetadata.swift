@@ -15,7 +15,7 @@ public struct InboundMetadata: Sendable, Equatable {
     var fields: [(String, String)] {
         [
             ("fax_id", String(fax.id)),
-            ("direction", "inbound"),
+            ("direction", fax.direction),
             ("called_number", fax.calledNumber),
             ("caller_number", fax.callerNumber),
             ("remote_id", fax.remoteCSID ?? ""),

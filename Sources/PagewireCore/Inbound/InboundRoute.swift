@@ -109,13 +109,20 @@ public struct InboundRouteConfig: Codable, Sendable, Equatable {
             routes.append(InboundRouteConfig(route: .api, options: options))
         }
         if let archive = SettingsRepository.value(Settings.archive, in: json), archive.inbound {
-            var archived = options
-            archived.fileType = archive.fileType
-            archived.metadata = archive.metadata
-            archived.pageSeparation = false
-            if let email = archive.email { routes.append(InboundRouteConfig(route: .archiveEmail, options: archived, address: email)) }
-            if let sftp = archive.sftp { routes.append(InboundRouteConfig(route: .archiveSFTP, options: archived, sftp: sftp)) }
+            routes += archiveRoutes(archive, options: options)
         }
+        return routes
+    }
+
+    /// The company archive's copies: its own file type and metadata, never split per page.
+    public static func archiveRoutes(_ archive: FaxArchive, options: InboundDeliveryOptions) -> [InboundRouteConfig] {
+        var archived = options
+        archived.fileType = archive.fileType
+        archived.metadata = archive.metadata
+        archived.pageSeparation = false
+        var routes: [InboundRouteConfig] = []
+        if let email = archive.email { routes.append(InboundRouteConfig(route: .archiveEmail, options: archived, address: email)) }
+        if let sftp = archive.sftp { routes.append(InboundRouteConfig(route: .archiveSFTP, options: archived, sftp: sftp)) }
         return routes
     }
 }
