@@ -29,7 +29,14 @@ public struct InboundRoutingHandler: WorkHandler {
         guard let fax = try await deliveries.fax(faxID), fax.deliveryRound < round, fax.state != .receiving, fax.state != .failed else { return }
         let settings = try await deliveries.settings(for: fax)
         let routes = InboundRouteConfig.plan(settings: settings)
-        let documents = try await preparer.prepareRound(fax: fax, options: InboundDeliveryOptions(settings: settings))
+        let documents: (tiff: StoredDocument, pdf: StoredDocument)
+        do {
+            documents = try await preparer.prepareRound(fax: fax, options: InboundDeliveryOptions(settings: settings))
+        } catch {
+            // The last try: the fax ends delivery_failed (still in the inbox) and the owner is told.
+            if item.attempts >= item.maxAttempts { try await deliveries.preparationFailed(faxID: faxID, error: "\(error)") }
+            throw error
+        }
         let result = try await deliveries.beginRound(
             faxID: faxID, round: round, routes: routes, deliveryTIFF: documents.tiff.id, deliveryPDF: documents.pdf.id, maxAttempts: routeAttempts)
         let unused = result.began ? result.replacedDocuments : [documents.tiff.id, documents.pdf.id]

@@ -157,6 +157,31 @@ struct InboundAPITests {
         }
     }
 
+    @Test func aReceivedDocumentThatCannotBePreparedEndsDeliveryFailedAndTellsTheOwner() async throws {
+        try await APIFixture.with { f, client in
+            // setup: a reception whose stored TIFF does not decode
+            let inbound = InboundFaxes(database: f.database)
+            let id = try await inbound.begin(companyID: f.companyA.id, accountID: f.departmentA.id, userID: f.alice.id, queueName: nil,
+                                             callerNumber: "+12065550199", calledNumber: "+12065550100", worker: "test")
+            let broken = try await f.vault.documents.put(companyID: f.companyA.id, accountID: f.departmentA.id, kind: .faxTIFF,
+                                                         contentType: "image/tiff", bytes: Array("II*\0not a fax".utf8))
+            try await inbound.finish(faxID: id, report: AttemptReport(result: .ok, pagesSent: 1), pages: 1, partial: false, document: broken)
+            // act: the routing item's tries run out (one try here)
+            try await f.database.execute("UPDATE work SET max_attempts = 1 WHERE kind = ?", InboundFaxes.deliverKind)
+            let handler = InboundRoutingHandler(
+                deliveries: InboundDeliveries(database: f.database), preparer: InboundFilePreparer(documents: f.vault.documents),
+                routeAttempts: 3, logger: Logger(label: "test"))
+            let item = try #require(try await WorkQueue(database: f.database, owner: "test").claim(kinds: [InboundFaxes.deliverKind]).first)
+            await #expect(throws: (any Error).self) { try await handler.handle(item) }
+            // check: delivery failed, recorded, the owner's notice queued; the fax is still listed
+            #expect(try await f.database.query("SELECT state FROM faxes WHERE id = ?", id)[0].get("state", as: String.self) == "delivery_failed")
+            #expect(try await ReceivedFaxes.events(f, id).contains { $0.type == "failed" && $0.target == "preparation" })
+            #expect(try await f.database.query("SELECT COUNT(*) AS n FROM work WHERE kind = ?", FaxNotice.workKind)[0].get("n", as: Int.self) == 1)
+            let listed = try await client.call(.get, "/v1/inbound", token: f.aliceToken)
+            #expect((listed.object["data"] as? [[String: Any]])?.first?["status"] as? String == "delivery_failed")
+        }
+    }
+
     @Test func fileNamesAndMetadataFollowTheConventions() throws {
         // setup: a fax received at 23:30 UTC, which is the same evening in New York
         let json = [

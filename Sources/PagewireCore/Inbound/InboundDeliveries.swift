@@ -153,6 +153,18 @@ public struct InboundDeliveries: Sendable {
         }
     }
 
+    /// Ends a fax whose documents could not be prepared after the last try (a received TIFF that
+    /// does not decode): `delivery_failed`, a `failed` event, the owner told. It stays in the inbox.
+    public func preparationFailed(faxID: Int64, error: String, now: Date = Date()) async throws {
+        try await database.transaction { c in
+            guard let row = try c.query("SELECT state FROM faxes WHERE id = ? AND direction = 'inbound' FOR UPDATE", faxID).first,
+                  ["received", "delivering"].contains(try row.get("state", as: String.self)) else { return }
+            try c.execute("UPDATE faxes SET state = 'delivery_failed', completed_at = ?, updated_at = ? WHERE id = ?", now, now, faxID)
+            try FaxScheduler.event(c, faxID, now, "failed", target: "preparation", status: "failed", detail: "the document could not be prepared: \(error)")
+            try FaxNotice.record(on: c, faxID: faxID, notice: .final, now: now)
+        }
+    }
+
     /// The route row `deliveryID` with its fax and the target's current credentials, or nil when
     /// it no longer needs running (done, or a later round replaced it).
     public func job(_ deliveryID: Int64) async throws -> InboundDeliveryJob? {

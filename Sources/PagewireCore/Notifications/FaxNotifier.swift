@@ -94,7 +94,8 @@ public struct FaxNotifier: Sendable {
                     WHERE fax_id = ? AND status = 'failed' AND round = (SELECT delivery_round FROM faxes WHERE id = ?) ORDER BY id
                     """, faxID, faxID)
                 subject = "Fax from \(caller) could not be delivered\(partial ? " (potentially partial)" : "")"
-                lines = ["A fax from \(caller) to \(called)\(queue) was received but could not be delivered to:"]
+                lines = ["A fax from \(caller) to \(called)\(queue) was received but could not be delivered" + (failedRoutes.isEmpty ? "." : " to:")]
+                if failedRoutes.isEmpty { lines.append("Its pages could not be prepared for delivery.") }
                 for route in failedRoutes {
                     lines.append("  - \(try route.get("route", as: String.self)) \(try route.get("target", as: String.self)): \(try route.optional("last_error", as: String.self) ?? "failed")")
                 }
