@@ -152,7 +152,9 @@ struct InboundDeliveryTests {
             #expect(server.files().isEmpty)
             // the password stays in the settings: the delivery rows keep the target without it
             let stored: [String] = try await f.database.query("SELECT config_json FROM inbound_deliveries WHERE fax_id = ?", id).map { try $0.get("config_json") }
-            #expect(stored.count == 1 && stored.allSatisfy { !$0.contains("not-the-password") && $0.contains(server.hostKeySHA256) })
+            #expect(stored.count == 1 && stored.allSatisfy { !$0.contains("not-the-password") })
+            let kept = try stored.map { try JSONDecoder().decode(InboundRouteConfig.self, from: Data($0.utf8)) }
+            #expect(kept.map { $0.sftp?.hostKeySHA256 } == [server.hostKeySHA256] && kept.allSatisfy { $0.sftp?.password == nil })
             for _ in 0..<150 where sink.messages.isEmpty { try await Task.sleep(for: .milliseconds(200)) }
             let messages = sink.messages
             #expect(messages.count == 1)
