@@ -182,6 +182,40 @@ struct InboundAPITests {
         }
     }
 
+    @Test func filesComeInTheOwnersTypeAndSplitPerPage() async throws {
+        try await APIFixture.with { f, _ in
+            // setup: a two-page standard-resolution reception
+            let pages = (0..<2).map { _ in FaxPage(height: 1100, xDPI: 204, yDPI: 98) }
+            let url = FileManager.default.temporaryDirectory.appendingPathComponent("pw-std-\(UUID().uuidString).tif")
+            defer { try? FileManager.default.removeItem(at: url) }
+            try FaxTIFF.write(pages, to: url)
+            let inbound = InboundFaxes(database: f.database)
+            let id = try await inbound.begin(companyID: f.companyA.id, accountID: f.departmentA.id, userID: f.alice.id, queueName: nil,
+                                             callerNumber: "+12065550199", calledNumber: "+12065550100", worker: "test")
+            let document = try await f.vault.documents.put(companyID: f.companyA.id, accountID: f.departmentA.id, kind: .faxTIFF,
+                                                           contentType: "image/tiff", bytes: Array(try Data(contentsOf: url)))
+            try await inbound.finish(faxID: id, report: AttemptReport(result: .ok, pagesSent: 2), pages: 2, partial: false, document: document)
+            let fax = try #require(try await InboundDeliveries(database: f.database).fax(id))
+            let preparer = InboundFilePreparer(documents: f.vault.documents)
+            var options = InboundDeliveryOptions(settings: [:])
+            // act + check: high-resolution TIFF doubles standard rows (one file, true proportions)
+            options.fileType = .tiffHiRes
+            let hires = try await preparer.files(fax: fax, options: options, baseName: "fax")
+            #expect(hires.map(\.name) == ["fax.tif"])
+            let out = FileManager.default.temporaryDirectory.appendingPathComponent("pw-hires-\(UUID().uuidString).tif")
+            defer { try? FileManager.default.removeItem(at: out) }
+            try Data(hires[0].bytes).write(to: out)
+            #expect(try FaxTIFF.readPages(out).map { [$0.height, Int($0.yDPI)] } == [[2200, 196], [2200, 196]])
+            // one PDF per page with a metadata file
+            options.fileType = .pdf
+            options.pageSeparation = true
+            options.metadata = .json
+            let split = try await preparer.files(fax: fax, options: options, baseName: "fax")
+            #expect(split.map(\.name) == ["fax-p001.pdf", "fax-p002.pdf", "fax.json"])
+            #expect(split.prefix(2).allSatisfy { ReceivedFaxes.pdfPageCount($0.bytes) == 1 })
+        }
+    }
+
     @Test func fileNamesAndMetadataFollowTheConventions() throws {
         // setup: a fax received at 23:30 UTC, which is the same evening in New York
         let json = [
