@@ -80,7 +80,7 @@ let package = Package(
         .executableTarget(
             name: "Jobs",
             dependencies: [
-                "PagewireCore", "FaxEngine", "SMTPGateway",
+                "PagewireCore", "FaxEngine", "SMTPGateway", "InboundDelivery",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -175,11 +175,19 @@ let package = Package(
             ],
             path: "Tests/TelephonyKitTests"
         ),
+        // --- receive (issue 9): delivery of received faxes (routes, stamp, files), run by pagewire-jobs ---
+        .target(
+            name: "InboundDelivery",
+            dependencies: ["PagewireCore", "FaxEngine", .product(name: "Logging", package: "swift-log")],
+            path: "Sources/InboundDelivery"
+        ),
+        // --- end receive ---
         // REST API /v1 (issue 6): tests against the live HTTP server and a real MariaDB.
         .testTarget(
             name: "WebAPITests",
             dependencies: [
                 "Web", "PagewireCore",
+                "InboundDelivery", "FaxEngine",  // receive (issue 9): inbound delivery tests
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,4 +1,6 @@
+import FaxEngine
 import Foundation
+import InboundDelivery
 import Logging
 import PagewireCore
 
@@ -22,6 +24,21 @@ enum JobHandlers {
             FaxNotificationHandler(
                 notifier: relay.map { FaxNotifier(database: database, relay: $0, report: FaxNotificationHandler.reportMaker(database: database, vault: vault)) },
                 logger: logger),
+        ] + inboundDelivery(database: database, vault: vault, configuration: configuration, relay: relay, logger: logger)
+    }
+
+    /// Delivery of received faxes (issue 9): routing, then one item per route and target.
+    static func inboundDelivery(database: Database, vault: Vault, configuration: Configuration, relay: FaxNotifier.Relay?,
+                                logger: Logger) -> [any WorkHandler] {
+        let deliveries = InboundDeliveries(database: database)
+        let preparer = InboundFilePreparer(documents: vault.documents)
+        let sender = InboundRouteSender(
+            settings: .init(relay: relay, caFile: configuration.inboundHTTPSCAFile, allowPrivateTargets: configuration.webhooksAllowPrivateTargets),
+            preparer: preparer, brand: { try await deliveries.brand(companyID: $0.companyID) })
+        return [
+            InboundRoutingHandler(deliveries: deliveries, preparer: preparer, routeAttempts: configuration.inboundRouteAttempts, logger: logger),
+            InboundRouteHandler(deliveries: deliveries, sender: sender, retryBaseSeconds: TimeInterval(configuration.inboundRetryBaseSeconds), logger: logger),
+            OutboundArchiveHandler(deliveries: deliveries, sender: sender, retryBaseSeconds: TimeInterval(configuration.inboundRetryBaseSeconds), logger: logger),
         ]
     }
 

@@ -83,6 +83,24 @@ struct OpenAPIDocumentTests {
             #expect(try await client.call(.get, "/v1/audit-log?limit=0", token: f.adminAToken).status == .unprocessableContent)
             // port requests: the whole workflow
             try await PortRequestsAPITests.exerciseAll(f, client)
+
+            // inbound (issue 9): list, one fax, document, acknowledge, resubmit
+            let received = try await ReceivedFaxes.receive(f, userID: f.alice.id, pages: 1)
+            #expect(try await client.call(.get, "/v1/inbound/\(received)/document", token: f.aliceToken).status == .conflict)  // not routed yet
+            try await InboundAPITests.route(f)
+            #expect(try await client.call(.get, "/v1/inbound?limit=5", token: f.aliceToken).status == .ok)
+            #expect(try await client.call(.get, "/v1/inbound?cursor=x", token: f.aliceToken).status == .unprocessableContent)
+            #expect(try await client.call(.get, "/v1/inbound/\(received)", token: f.aliceToken).status == .ok)
+            #expect(try await client.call(.get, "/v1/inbound/\(received)", token: f.bobToken).status == .notFound)
+            #expect(try await client.call(.get, "/v1/inbound/\(received)/document", token: f.aliceToken).status == .ok)
+            #expect(try await client.call(.get, "/v1/inbound/\(received)/document?format=tiff", token: f.aliceToken).status == .ok)
+            #expect(try await client.call(.get, "/v1/inbound/\(received)/document?format=png", token: f.aliceToken).status == .unprocessableContent)
+            #expect(try await client.call(.get, "/v1/inbound/\(received)/document", token: f.bobToken).status == .notFound)
+            #expect(try await client.call(.post, "/v1/inbound/\(received)/acknowledge", token: f.aliceToken).status == .ok)
+            #expect(try await client.call(.post, "/v1/inbound/\(received)/acknowledge", token: f.bobToken).status == .notFound)
+            #expect(try await client.call(.post, "/v1/inbound/resubmit", token: f.aliceToken, json: "{\"ids\":[\(received),999999]}").status == .ok)
+            #expect(try await client.call(.post, "/v1/inbound/resubmit", token: f.aliceToken, json: "{}").status == .unprocessableContent)
+            #expect(try await client.call(.post, "/v1/inbound/resubmit", token: f.aliceToken, json: "[").status == .badRequest)
             // every documented operation was called; every response above matches the document
             try OpenAPIConformance.check((client as! RecordingClient).recorded, requireCoverage: true)
         }

@@ -21,6 +21,8 @@ PW_PACKAGES=(
     kamailio baresip-core
     chromium chromium-driver
     poppler-utils   # api tests: pdftotext reads transmission reports and PDF page downloads
+
+    openssh-server fonts-dejavu-core   # receive (issue 9): sshd for the SFTP tests; the stamp font
 )
 
 # Installs whatever of the named (or default) packages is missing; silent when all are present.

@@ -87,6 +87,13 @@ public struct Configuration: Sendable {
     /// Relay credentials, when it wants them.
     public var mailSMTPUsername: String?
     public var mailSMTPPassword: String?
+    // Inbound delivery (issue 9).
+    /// Tries each inbound delivery route gets before it counts as failed.
+    public var inboundRouteAttempts: Int
+    /// Seconds before the first retry of an inbound route; each next retry waits twice as long (at most an hour).
+    public var inboundRetryBaseSeconds: Int
+    /// PEM bundle of the certificate authorities HTTPS delivery targets are checked against; nil: the system's.
+    public var inboundHTTPSCAFile: String?
 
     /// The keys a configuration may contain, with their defaults; `nil` means required.
     static let keys: [Key] = [
@@ -129,6 +136,9 @@ public struct Configuration: Sendable {
         Key("mail.from", default: "fax@pagewire.local"),
         Key("mail.smtp_username", default: ""),
         Key("mail.smtp_password", default: "", secret: true),
+        Key("inbound.route_attempts", default: "8"),
+        Key("inbound.retry_base_seconds", default: "30"),
+        Key("inbound.https_ca_file", default: ""),
     ]
 
     struct Key: Sendable {
@@ -252,6 +262,9 @@ public struct Configuration: Sendable {
         mailFrom = try reader.string("mail.from")
         mailSMTPUsername = try reader.read("mail.smtp_username") { $0.isEmpty ? nil : $0 }
         mailSMTPPassword = try reader.read("mail.smtp_password") { $0.isEmpty ? nil : $0 }
+        inboundRouteAttempts = try reader.integer("inbound.route_attempts", in: 1...50)
+        inboundRetryBaseSeconds = try reader.integer("inbound.retry_base_seconds", in: 1...3600)
+        inboundHTTPSCAFile = try reader.read("inbound.https_ca_file") { $0.isEmpty ? nil : $0 }
     }
 
     /// One line per key with its value and where it came from; secrets are masked.

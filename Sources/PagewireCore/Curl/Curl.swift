@@ -24,9 +24,10 @@ public enum Curl {
 
     /// POSTs `body` to `url` (http or https only, redirects not followed). `pinnedAddress` makes
     /// libcurl connect to that IP for the URL's host, so the address checked is the one used.
+    /// `caFile` replaces the system's trusted certificate authorities (a PEM bundle).
     public static func post(
         url: String, headers: [String], body: [UInt8], pinnedAddress: (host: String, port: Int, ip: String)? = nil,
-        timeoutSeconds: Int = 15
+        timeoutSeconds: Int = 15, caFile: String? = nil
     ) async throws -> HTTPResponse {
         try await NIOThreadPool.singleton.runIfActive {
             try transfer { handle, lists in
@@ -46,6 +47,58 @@ public enum Curl {
                     let ip = pin.ip.contains(":") ? "[\(pin.ip)]" : pin.ip
                     try setList(handle, CURLOPT_RESOLVE, ["\(pin.host):\(pin.port):\(ip)"], into: &lists)
                 }
+                try set(handle, CURLOPT_TIMEOUT, timeoutSeconds)
+                try set(handle, CURLOPT_CONNECTTIMEOUT, min(timeoutSeconds, 10))
+                if let caFile { try set(handle, CURLOPT_CAINFO, caFile) }
+            }
+        }
+    }
+
+    /// How an SFTP upload authenticates.
+    public enum SSHCredential: Sendable {
+        case password(String)
+        /// A private key file (OpenSSH or PEM format; ed25519 or ECDSA with libssh2 1.10).
+        case privateKeyFile(String)
+    }
+
+    /// Uploads `bytes` over SFTP to `directory/fileName` on `host`: written as `.fileName.part`
+    /// (directories created as needed), then renamed over any earlier file of that name, so a
+    /// reader never sees half a file. The server's host key must match `hostKeySHA256`
+    /// (base64 SHA-256, as `ssh-keygen -lf` prints after `SHA256:`).
+    public static func sftpUpload(
+        host: String, port: Int, username: String, credential: SSHCredential, hostKeySHA256: String,
+        directory: String, fileName: String, bytes: [UInt8], timeoutSeconds: Int = 60
+    ) async throws {
+        let dir = "/" + directory.split(separator: "/").joined(separator: "/")
+        let base = dir == "/" ? "" : dir
+        let encode = { (path: String) in
+            path.split(separator: "/", omittingEmptySubsequences: false)
+                .map { $0.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/;?#"))) ?? String($0) }
+                .joined(separator: "/")
+        }
+        let partial = "\(base)/.\(fileName).part"
+        let final = "\(base)/\(fileName)"
+        let hostPart = host.contains(":") ? "[\(host)]" : host
+        let url = "sftp://\(hostPart):\(port)\(encode(partial))"
+        _ = try await NIOThreadPool.singleton.runIfActive {
+            try transfer(upload: bytes) { handle, lists in
+                try set(handle, CURLOPT_URL, url)
+                try set(handle, CURLOPT_PROTOCOLS_STR, "sftp")
+                try set(handle, CURLOPT_USERNAME, username)
+                switch credential {
+                case .password(let password):
+                    try set(handle, CURLOPT_SSH_AUTH_TYPES, 2)  // CURLSSH_AUTH_PASSWORD
+                    try set(handle, CURLOPT_PASSWORD, password)
+                case .privateKeyFile(let path):
+                    try set(handle, CURLOPT_SSH_AUTH_TYPES, 1)  // CURLSSH_AUTH_PUBLICKEY
+                    try set(handle, CURLOPT_SSH_PRIVATE_KEYFILE, path)
+                    try set(handle, CURLOPT_SSH_PUBLIC_KEYFILE, "")  // derived from the private key
+                }
+                try set(handle, CURLOPT_SSH_HOST_PUBLIC_KEY_SHA256, hostKeySHA256)
+                try set(handle, CURLOPT_FTP_CREATE_MISSING_DIRS, 1)  // CURLFTP_CREATE_DIR
+                try check(pw_curl_set_size(handle, CURLOPT_INFILESIZE_LARGE, curl_off_t(bytes.count)))
+                // "*" lets the removal fail (no earlier file); SFTP v3 rename does not overwrite.
+                try setList(handle, CURLOPT_POSTQUOTE, ["*rm \"\(final)\"", "rename \"\(partial)\" \"\(final)\""], into: &lists)
                 try set(handle, CURLOPT_TIMEOUT, timeoutSeconds)
                 try set(handle, CURLOPT_CONNECTTIMEOUT, min(timeoutSeconds, 10))
             }

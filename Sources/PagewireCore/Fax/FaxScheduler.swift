@@ -331,6 +331,7 @@ public struct FaxScheduler: Sendable {
         try event(c, faxID, now, "completed", status: state.rawValue, detail: result.title)
         try WebhookEvent.record(on: c, faxID: faxID, state: state, now: now)
         if state != .cancelled { try FaxNotice.record(on: c, faxID: faxID, notice: .final, now: now) }
+        if state != .cancelled { try OutboundArchive.record(on: c, faxID: faxID, now: now) }
     }
 
     private static func policy(_ c: DatabaseConnection, _ faxID: Int64) throws -> RetryPolicy {

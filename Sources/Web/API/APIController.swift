@@ -47,6 +47,8 @@ struct APIController {
         AuditLogController(database: database).addRoutes(to: api)
         PortRequestsController(database: database, vault: vault, maxBodyBytes: maxBodyBytes).addRoutes(to: api)
 
+        InboundController(database: database, documents: vault.documents, maxBodyBytes: maxBodyBytes).addRoutes(to: api)
+
         // Requests under /v1 that match no route reach the router's not-found responder, which
         // runs the router's middleware: answer them with a problem document too.
         router.add(middleware: APINotFoundMiddleware())
