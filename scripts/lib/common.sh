@@ -21,7 +21,6 @@ PW_PACKAGES=(
     kamailio baresip-core
     chromium chromium-driver
     poppler-utils   # api tests: pdftotext reads transmission reports and PDF page downloads
-
     openssh-server fonts-dejavu-core   # receive (issue 9): sshd for the SFTP tests; the stamp font
 )
 
