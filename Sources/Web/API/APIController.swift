@@ -45,6 +45,7 @@ struct APIController {
         FaxesController(database: database, documents: vault.documents, maxBodyBytes: maxBodyBytes).addRoutes(to: api)
         WebhooksController(database: database, allowPrivateTargets: allowPrivateWebhookTargets).addRoutes(to: api)
         AuditLogController(database: database).addRoutes(to: api)
+        AdminAPI.addRoutes(to: api, database: database)
 
         // Requests under /v1 that match no route reach the router's not-found responder, which
         // runs the router's middleware: answer them with a problem document too.

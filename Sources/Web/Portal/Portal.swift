@@ -57,6 +57,7 @@ struct Portal: Sendable {
         ContactsController(database: database, renderer: renderer).addRoutes(to: router)
         SendFaxController(database: database, renderer: renderer, vault: vault).addRoutes(to: router)
         ProfileController(database: database, renderer: renderer).addRoutes(to: router)
+        AdminPortal(database: database, renderer: renderer).addRoutes(to: router)
     }
 
     /// The brand's colours as CSS custom properties (validated again: they go into a stylesheet).

@@ -1,0 +1,99 @@
+import Hummingbird
+import PagewireCore
+
+/// What an authorized admin request acts on: the node (and the user or number named by the
+/// path), and the grant that allowed it, whose subtree scopes every query of the handler.
+struct AdminTarget: Sendable {
+    let account: Account
+    let grant: AdminGrant
+    let user: User?
+    let number: FaxNumber?
+    /// Every grant of the caller (pages show only what these allow).
+    let grants: [AdminGrant]
+
+    /// The caller's part of the tree for this request.
+    var scope: AccountScope { grant.account.scope }
+
+    /// Whether the caller may also do `operation` on this target (to show or hide page parts).
+    func may(_ operation: AdminOperation) -> Bool {
+        grants.contains { operation.permitted(by: $0, on: account) }
+    }
+}
+
+/// Why an admin request was refused.
+enum AdminDenial: Error, Equatable {
+    /// The target is inside the caller's subtree, but no grant there has the right (403).
+    case forbidden(AdminOperation)
+    /// The target is outside every subtree the caller administers, or does not exist (404):
+    /// the two are deliberately the same answer.
+    case notFound
+}
+
+/// The one check every admin route goes through: find the target inside the subtrees the caller
+/// administers (else 404), then require a grant there that permits the operation (else 403).
+struct AdminAuthorizer: Sendable {
+    let users: UserRepository
+    let accounts: AccountRepository
+    let numbers: NumberRepository
+
+    init(database: Database) {
+        users = UserRepository(database: database)
+        accounts = AccountRepository(database: database)
+        numbers = NumberRepository(database: database)
+    }
+
+    /// What a route's path names, read from its parameters.
+    enum Reference: Sendable, Equatable {
+        case caller
+        case account(Int64)
+        case user(Int64)
+        case number(Int64)
+    }
+
+    static func reference(for route: AdminRoute, parameters: Parameters) throws(AdminDenial) -> Reference {
+        func id(_ name: String) throws(AdminDenial) -> Int64 {
+            guard let text = parameters.get(name), let value = Int64(text), value > 0 else { throw .notFound }
+            return value
+        }
+        switch route.target {
+        case .caller: return .caller
+        case .account: return .account(try id("account"))
+        case .user: return .user(try id("user"))
+        case .number: return .number(try id("number"))
+        }
+    }
+
+    func authorize(_ operation: AdminOperation, userID: Int64, reference: Reference) async throws -> AdminTarget {
+        // Highest grants first: the widest subtree decides, as in the session's scope.
+        let grants = try await users.grants(of: userID).sorted { $0.account.path.count < $1.account.path.count }
+        guard let top = grants.first else { throw AdminDenial.forbidden(operation) }
+        var account: Account?
+        var user: User?
+        var number: FaxNumber?
+        for grant in grants {
+            let scope = grant.account.scope
+            switch reference {
+            case .caller:
+                account = top.account
+            case .account(let id):
+                account = try await accounts.get(id, scope: scope)
+            case .user(let id):
+                if let found = try await users.get(id, scope: scope) {
+                    user = found
+                    account = try await accounts.get(found.accountID, scope: scope)
+                }
+            case .number(let id):
+                if let found = try await numbers.get(id, scope: scope) {
+                    number = found
+                    account = try await accounts.get(found.accountID ?? found.poolAccountID, scope: scope)
+                }
+            }
+            if account != nil { break }
+        }
+        guard let account, operation.targetKinds.contains(account.kind) else { throw AdminDenial.notFound }
+        guard let allowing = grants.first(where: { operation.permitted(by: $0, on: account) }) else {
+            throw AdminDenial.forbidden(operation)
+        }
+        return AdminTarget(account: account, grant: allowing, user: user, number: number, grants: grants)
+    }
+}
