@@ -99,8 +99,16 @@ struct AdminRightsMatrixTests {
                 callersByNode[level.grant.id] = c
                 return c
             }
-            func path(_ route: AdminRoute, account: Int64, user: Int64, number: Int64) -> String {
+            // trunks of the reseller level: own (the reseller's), sibling (reseller 2's), other (reseller 3's)
+            let trunkRepository = TrunkRepository(database: h.database)
+            func trunk(_ owner: Account) async throws -> Int64 {
+                serial += 1
+                return try await trunkRepository.create(Trunk(name: "trunk \(serial)", host: "192.0.2.\(serial % 250 + 1)"), owner: owner.id, scope: scope).id
+            }
+            let trunks: [Placement: Int64] = [.own: try await trunk(h.reseller), .sibling: try await trunk(reseller2), .other: try await trunk(reseller3)]
+            func path(_ route: AdminRoute, account: Int64, user: Int64, number: Int64, trunk: Int64) -> String {
                 let p = route.path.replacingOccurrences(of: ":account", with: "\(account)")
+                    .replacingOccurrences(of: ":trunk", with: "\(trunk)")
                     .replacingOccurrences(of: ":user", with: "\(user)").replacingOccurrences(of: ":number", with: "\(number)")
                     .replacingOccurrences(of: ":tab", with: "fax")
                 return route.surface == .api ? "/v1/" + p : p
@@ -127,10 +135,11 @@ struct AdminRightsMatrixTests {
                 let freshAccount = try await level.freshAccount()
                 let freshUserInA1 = try await freshUser(a1)
                 let freshNumber = try await assignedNumber(to: try await freshUser(a1), company: h.companyA)
-                let allowed = try await call(route, c.only[right]!, path(route, account: freshAccount.id, user: freshUserInA1.id, number: freshNumber.id))
+                let freshTrunk = route.target == .trunk ? try await trunk(h.reseller) : 0
+                let allowed = try await call(route, c.only[right]!, path(route, account: freshAccount.id, user: freshUserInA1.id, number: freshNumber.id, trunk: freshTrunk))
                 #expect(allowed != 403 && allowed != 404 && allowed < 500, "\(route): allowed caller got \(allowed)")
                 // without the right (alone, or every other right) in the own subtree: 403
-                let ownPath = path(route, account: own.account, user: own.user, number: own.number)
+                let ownPath = path(route, account: own.account, user: own.user, number: own.number, trunk: trunks[.own]!)
                 for other in AdminRight.allCases where other != right {
                     let status = try await call(route, c.only[other]!, ownPath)
                     #expect(status == 403, "\(route) with only \(other.rawValue): \(status)")
@@ -147,7 +156,7 @@ struct AdminRightsMatrixTests {
                 for placement in [Placement.sibling, .other] {
                     let t = targets[placement]!
                     let account = placement == .sibling ? level.sibling.id : level.other.id
-                    let outside = path(route, account: account, user: t.user, number: t.number)
+                    let outside = path(route, account: account, user: t.user, number: t.number, trunk: trunks[placement]!)
                     for caller in [c.only[right]!, c.allBut[.readOnly]!] {
                         let status = try await call(route, caller, outside)
                         #expect(status == 404, "\(route) on \(placement.rawValue): \(status)")

@@ -8,6 +8,8 @@ struct AdminTarget: Sendable {
     let grant: AdminGrant
     let user: User?
     let number: FaxNumber?
+    /// The trunk named by the path (its owner is `account`).
+    let trunkID: Int64?
     /// Every grant of the caller (pages show only what these allow).
     let grants: [AdminGrant]
 
@@ -35,8 +37,10 @@ struct AdminAuthorizer: Sendable {
     let users: UserRepository
     let accounts: AccountRepository
     let numbers: NumberRepository
+    let trunks: TrunkRepository
 
     init(database: Database) {
+        trunks = TrunkRepository(database: database)
         users = UserRepository(database: database)
         accounts = AccountRepository(database: database)
         numbers = NumberRepository(database: database)
@@ -48,6 +52,7 @@ struct AdminAuthorizer: Sendable {
         case account(Int64)
         case user(Int64)
         case number(Int64)
+        case trunk(Int64)
     }
 
     static func reference(for route: AdminRoute, parameters: Parameters) throws(AdminDenial) -> Reference {
@@ -60,6 +65,7 @@ struct AdminAuthorizer: Sendable {
         case .account: return .account(try id("account"))
         case .user: return .user(try id("user"))
         case .number: return .number(try id("number"))
+        case .trunk: return .trunk(try id("trunk"))
         }
     }
 
@@ -87,6 +93,8 @@ struct AdminAuthorizer: Sendable {
                     number = found
                     account = try await accounts.get(found.accountID ?? found.poolAccountID, scope: scope)
                 }
+            case .trunk(let id):
+                account = try await trunks.owner(of: id, scope: scope)
             }
             if account != nil { break }
         }
@@ -94,6 +102,8 @@ struct AdminAuthorizer: Sendable {
         guard let allowing = grants.first(where: { operation.permitted(by: $0, on: account) }) else {
             throw AdminDenial.forbidden(operation)
         }
-        return AdminTarget(account: account, grant: allowing, user: user, number: number, grants: grants)
+        var trunkID: Int64?
+        if case .trunk(let id) = reference { trunkID = id }
+        return AdminTarget(account: account, grant: allowing, user: user, number: number, trunkID: trunkID, grants: grants)
     }
 }

@@ -5,8 +5,8 @@ struct AdminRoute: Sendable, CustomStringConvertible {
     enum Surface: String, Sendable { case portal, api }
 
     /// What the route's path names: the node, user or number it acts on (`:account`, `:user`,
-    /// `:number`), or nothing (the caller's own top node).
-    enum Target: Sendable { case account, user, number, caller }
+    /// `:number`, `:trunk`), or nothing (the caller's own top node).
+    enum Target: Sendable { case account, user, number, trunk, caller }
 
     let surface: Surface
     let method: HTTPRequest.Method
@@ -17,6 +17,7 @@ struct AdminRoute: Sendable, CustomStringConvertible {
     var target: Target {
         if path.contains(":user") { return .user }
         if path.contains(":number") { return .number }
+        if path.contains(":trunk") { return .trunk }
         if path.contains(":account") { return .account }
         return .caller
     }
@@ -71,6 +72,14 @@ enum AdminRoutes {
         .init(surface: .portal, method: .post, path: "/admin/accounts/:account/numbers/request", operation: .requestNumbers),
         .init(surface: .portal, method: .get, path: "/admin/accounts/:account/pool", operation: .viewPool),
         .init(surface: .portal, method: .post, path: "/admin/accounts/:account/pool/import", operation: .importPool),
+        // trunks (operator and resellers)
+        .init(surface: .portal, method: .get, path: "/admin/accounts/:account/trunks", operation: .viewTrunks),
+        .init(surface: .portal, method: .post, path: "/admin/accounts/:account/trunks", operation: .manageTrunks),
+        .init(surface: .portal, method: .post, path: "/admin/accounts/:account/trunks/order", operation: .manageTrunks),
+        .init(surface: .portal, method: .get, path: "/admin/trunks/:trunk", operation: .viewTrunks),
+        .init(surface: .portal, method: .post, path: "/admin/trunks/:trunk", operation: .manageTrunks),
+        .init(surface: .portal, method: .post, path: "/admin/trunks/:trunk/delete", operation: .manageTrunks),
+        .init(surface: .portal, method: .post, path: "/admin/trunks/:trunk/check", operation: .manageTrunks),
     ]
 
     static let api: [AdminRoute] = [

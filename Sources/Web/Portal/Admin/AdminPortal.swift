@@ -15,6 +15,7 @@ struct AdminPortal: Sendable {
         AdminsAdminController(database: database, renderer: renderer).addRoutes(to: routes)
         SettingsAdminController(database: database, renderer: renderer).addRoutes(to: routes)
         PoolAdminController(database: database, renderer: renderer).addRoutes(to: routes)
+        TrunksAdminController(database: database, renderer: renderer).addRoutes(to: routes)
     }
 }
 
@@ -39,6 +40,7 @@ struct AdminTabs: Sendable {
         add(.viewUsers, "/admin/accounts/\(id)/users", "Users")
         add(.viewNumbers, "/admin/accounts/\(id)/numbers", "Numbers")
         if AdminOperation.viewPool.targetKinds.contains(target.account.kind) { add(.viewPool, "/admin/accounts/\(id)/pool", "Number pool") }
+        if AdminOperation.viewTrunks.targetKinds.contains(target.account.kind) { add(.viewTrunks, "/admin/accounts/\(id)/trunks", "Trunks") }
         add(.viewAdmins, "/admin/accounts/\(id)/admins", "Administrators")
         if let first = SettingsAdminModel.tabLinks(target, current: "").first {
             tabs.append(Tab(href: first.href, label: "Settings", current: current == "Settings"))
