@@ -89,6 +89,7 @@ struct OpenAPIDocumentTests {
             #expect(try await client.call(.patch, "/v1/users/\(userID)", token: f.adminAToken, json: #"{"employee_id":"E-1"}"#).status == .ok)
             #expect(try await client.call(.post, "/v1/users/\(userID)/lock", token: f.adminAToken).status == .ok)
             #expect(try await client.call(.post, "/v1/users/\(userID)/unlock", token: f.adminAToken).status == .ok)
+            #expect(try await client.call(.post, "/v1/users/\(userID)/welcome", token: f.adminAToken, json: #"{"credentials":true}"#).status == .accepted)
             #expect(try await client.call(.post, "/v1/users/\(userID)/move", token: f.adminAToken, json: "{\"account_id\":\(f.departmentA.id)}").status == .ok)
             let spareNumbers = NumberRepository(database: f.database)
             let spare = try await spareNumbers.addToPool(["+12065550166"], poolAccountID: f.companyA.parentID!, scope: f.platform.scope)[0]

@@ -80,4 +80,38 @@ struct UsersAPITests {
             #expect(alice?.status == .active)
         }
     }
+
+    @Test func welcomeMessagesReachARealSMTPServerWithOrWithoutTheCredentialsLink() async throws {
+        try await APIFixture.with { f, client in
+            // setup: a second user of company A
+            let users = UserRepository(database: f.database, passwordParameters: .testing)
+            let carl = try await users.create(accountID: f.companyA.id, email: "carl@clinic-a.test", displayName: "Carl", password: "Carl-pw-123456", scope: f.platform.scope)
+            let sink = try SMTPSink(failFirst: 0)
+            defer { sink.stop() }
+            // act: the credentials message for Alice, the plain welcome for Carl; Bob cannot send to Alice
+            #expect(try await client.call(.post, "/v1/users/\(f.alice.id)/welcome", token: f.adminAToken, json: #"{"credentials":true}"#).status == .accepted)
+            #expect(try await client.call(.post, "/v1/users/\(carl.id)/welcome", token: f.adminAToken, json: #"{"credentials":false}"#).status == .accepted)
+            #expect(try await client.call(.post, "/v1/users/\(f.alice.id)/welcome", token: f.bobToken, json: "{}").status == .notFound)
+            let temporary = NSTemporaryDirectory() + "pw-jobs-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+            defer { try? FileManager.default.removeItem(atPath: temporary) }
+            let jobs = try f.startJobs(directory: temporary, environment: [
+                "PAGEWIRE_MAIL_SMTP_URL": "smtp://127.0.0.1:\(sink.port)", "PAGEWIRE_MAIL_FROM": "fax@reseller.test",
+            ])
+            defer { jobs.kill(signal: SIGTERM) }
+            for _ in 0..<450 {
+                let pending = try await f.database.query("SELECT COUNT(*) AS n FROM work WHERE kind = ?", WelcomeMessage.kind)[0].get("n", as: Int.self)
+                if pending == 0 && sink.messages.count >= 2 { break }
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            // check: one message each; only the credentials message links to the password page; no password anywhere
+            let messages = sink.messages
+            #expect(messages.count == 2)
+            let toAlice = messages.first { ($0["rcpt_tos"] as? [String]) == ["alice@clinic-a.test"] }?["data"] as? String ?? ""
+            let toCarl = messages.first { ($0["rcpt_tos"] as? [String]) == ["carl@clinic-a.test"] }?["data"] as? String ?? ""
+            #expect(toAlice.contains("Subject: Your fax account: set your password"))
+            #expect(toAlice.contains("/forgot-password?login=alice%40clinic-a.test") && toAlice.contains("Username: alice@clinic-a.test"))
+            #expect(toCarl.contains("Subject: Welcome to your fax account") && toCarl.contains("Hello Carl"))
+            #expect(!toCarl.contains("forgot-password") && !toCarl.contains("Carl-pw-123456"))
+        }
+    }
 }

@@ -49,6 +49,7 @@ enum AdminRoutes {
         .init(surface: .portal, method: .post, path: "/admin/users/:user/unlock", operation: .lockUser),
         .init(surface: .portal, method: .post, path: "/admin/users/:user/delete", operation: .deleteUser),
         .init(surface: .portal, method: .post, path: "/admin/users/:user/move", operation: .moveUser),
+        .init(surface: .portal, method: .post, path: "/admin/users/:user/welcome", operation: .sendWelcome),
         // administrators
         .init(surface: .portal, method: .get, path: "/admin/accounts/:account/admins", operation: .viewAdmins),
         .init(surface: .portal, method: .post, path: "/admin/accounts/:account/admins", operation: .manageAdmins),
@@ -92,6 +93,7 @@ enum AdminRoutes {
         .init(surface: .api, method: .post, path: "users/:user/lock", operation: .lockUser),
         .init(surface: .api, method: .post, path: "users/:user/unlock", operation: .lockUser),
         .init(surface: .api, method: .post, path: "users/:user/move", operation: .moveUser),
+        .init(surface: .api, method: .post, path: "users/:user/welcome", operation: .sendWelcome),
         .init(surface: .api, method: .get, path: "accounts/:account/numbers", operation: .viewNumbers),
         .init(surface: .api, method: .post, path: "numbers/:number/assign", operation: .assignNumber),
     ]

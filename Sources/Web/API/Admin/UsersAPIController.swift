@@ -65,6 +65,13 @@ struct UsersAPIController: Sendable {
             try await UserRepository(database: database).setStatus(userID: user.id, .active, scope: target.scope)
             return try APIJSON.response(try await resource(user.id, scope: target.scope))
         }
+        routes.on(.post, "users/:user/welcome") { request, context, target in
+            let user = try user(target)
+            let body = try await request.decode(as: WelcomeBody.self, context: context)
+            try await WelcomeMessage(userID: user.id, credentialsLink: body.credentials ?? false,
+                                     portalURL: UsersAdminController.portalURL(request)).enqueue(database: database, scope: target.scope)
+            return try APIJSON.response(Queued(queued: true), status: .accepted)
+        }
         routes.on(.post, "users/:user/move") { request, context, target in
             let user = try user(target)
             let body = try await request.decode(as: MoveBody.self, context: context)
@@ -77,6 +84,14 @@ struct UsersAPIController: Sendable {
             }
             return try APIJSON.response(try await resource(user.id, scope: target.scope))
         }
+    }
+
+    struct WelcomeBody: Decodable {
+        var credentials: Bool?
+    }
+
+    struct Queued: Encodable {
+        var queued: Bool
     }
 
     private func user(_ target: AdminTarget) throws -> User {

@@ -49,6 +49,7 @@ struct UserAdminModel: Sendable {
     let canLock: Bool
     let canDelete: Bool
     let canMove: Bool
+    let canWelcome: Bool
     let notice: String?
     let error: String?
 }
@@ -85,6 +86,6 @@ extension UserAdminModel {
             phone: profile.phone, jobTitle: profile.jobTitle, costCentre: profile.costCentre, employeeID: profile.employeeID,
             locked: user.status == .locked, departments: departments, numbers: numbers, hasNumbers: !numbers.isEmpty,
             canEdit: target.may(.editUser), canLock: target.may(.lockUser), canDelete: target.may(.deleteUser),
-            canMove: target.may(.moveUser) && departments.count > 1, notice: notice, error: error)
+            canMove: target.may(.moveUser) && departments.count > 1, canWelcome: target.may(.sendWelcome), notice: notice, error: error)
     }
 }

@@ -35,6 +35,7 @@ struct UsersAdminController: Sendable {
             case "locked": "User locked: they cannot sign in and their numbers do not receive faxes."
             case "unlocked": "User unlocked."
             case "moved": "User moved."
+            case "welcome": "The welcome message is on its way."
             default: nil
             }
             return try await detail(context, target, notice: notice)
@@ -73,6 +74,12 @@ struct UsersAdminController: Sendable {
             }
             return PageRenderer.redirect("/admin/users/\(user.id)?done=moved")
         }
+        routes.post("/admin/users/:user/welcome") { request, context, target in
+            guard let user = target.user else { throw PortalError.notFound }
+            try await WelcomeMessage(userID: user.id, credentialsLink: context.form["credentials"] != nil, portalURL: Self.portalURL(request))
+                .enqueue(database: database, scope: target.scope)
+            return PageRenderer.redirect("/admin/users/\(user.id)?done=welcome")
+        }
         routes.post("/admin/users/:user/delete") { _, context, target in
             guard let user = target.user else { throw PortalError.notFound }
             guard user.id != context.session?.user.id else {
@@ -81,6 +88,16 @@ struct UsersAdminController: Sendable {
             try await UserRepository(database: database).delete(userID: user.id, scope: target.scope)
             return PageRenderer.redirect("/admin/accounts/\(user.accountID)/users?deleted=1")
         }
+    }
+
+    /// The portal's address as this request reached it (the brand's domain); HTTPS unless local.
+    static func portalURL(_ request: Request) -> String {
+        // Only a plain host[:port] goes into an e-mail link.
+        let given = request.head.authority ?? ""
+        let plain = !given.isEmpty && given.count <= 253 && given.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "-" || $0 == ":") }
+        let host = plain ? given : "localhost"
+        let local = host.hasPrefix("localhost") || host.hasPrefix("127.0.0.1")
+        return (local ? "http://" : "https://") + host
     }
 
     static func profile(_ f: FormData) -> UserProfile {
