@@ -35,7 +35,6 @@ enum AdminRoutes {
 
     static let portal: [AdminRoute] = [
         // account tree
-        .init(surface: .portal, method: .get, path: "/admin", operation: .viewTree),
         .init(surface: .portal, method: .get, path: "/admin/accounts/:account", operation: .viewTree),
         .init(surface: .portal, method: .post, path: "/admin/accounts/:account/departments", operation: .addDepartment),
         .init(surface: .portal, method: .post, path: "/admin/accounts/:account/rename", operation: .renameAccount),

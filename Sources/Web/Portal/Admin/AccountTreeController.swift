@@ -8,9 +8,6 @@ struct AccountTreeController: Sendable {
     let renderer: PageRenderer
 
     func addRoutes(to routes: AdminPortalRoutes) {
-        routes.get("/admin") { _, _, target in
-            PageRenderer.redirect("/admin/accounts/\(target.account.id)")
-        }
         routes.get("/admin/accounts/:account") { request, context, target in
             let q = request.uri.queryParameters
             let notice: String? = switch q["done"].map(String.init) {

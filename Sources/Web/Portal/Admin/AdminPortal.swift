@@ -8,7 +8,18 @@ struct AdminPortal: Sendable {
     let renderer: PageRenderer
 
     func addRoutes(to router: Router<PortalRequestContext>) {
-        let routes = AdminPortalRoutes(router: router, authorizer: AdminAuthorizer(database: database))
+        let authorizer = AdminAuthorizer(database: database)
+        // The entrance reads no tenant data: it sends an admin to the first page their rights
+        // open on their highest node (users without a grant get 403).
+        router.get("/admin") { _, context -> Response in
+            let session = try context.requireSession()
+            for operation in [AdminOperation.viewTree, .viewUsers, .viewNumbers, .viewSettings, .viewSecurityPolicy, .viewBlocklist, .viewAdmins, .viewTrunks, .viewPool] {
+                guard let target = try? await authorizer.authorize(operation, userID: session.user.id, reference: .caller) else { continue }
+                return PageRenderer.redirect(AdminTabs.href(operation, target.account.id))
+            }
+            throw HTTPError(.forbidden, message: "You are not an administrator.")
+        }
+        let routes = AdminPortalRoutes(router: router, authorizer: authorizer)
         AccountTreeController(database: database, renderer: renderer).addRoutes(to: routes)
         UsersAdminController(database: database, renderer: renderer).addRoutes(to: routes)
         NumbersAdminController(database: database, renderer: renderer).addRoutes(to: routes)
@@ -29,6 +40,21 @@ struct AdminTabs: Sendable {
     let accountName: String
     let accountKind: String
     let tabs: [Tab]
+
+    /// The page of `operation` on node `id` (the entrance's redirect).
+    static func href(_ operation: AdminOperation, _ id: Int64) -> String {
+        switch operation {
+        case .viewUsers: "/admin/accounts/\(id)/users"
+        case .viewNumbers: "/admin/accounts/\(id)/numbers"
+        case .viewSettings: "/admin/accounts/\(id)/settings/fax"
+        case .viewSecurityPolicy: "/admin/accounts/\(id)/security"
+        case .viewBlocklist: "/admin/accounts/\(id)/blocklist"
+        case .viewAdmins: "/admin/accounts/\(id)/admins"
+        case .viewTrunks: "/admin/accounts/\(id)/trunks"
+        case .viewPool: "/admin/accounts/\(id)/pool"
+        default: "/admin/accounts/\(id)"
+        }
+    }
 
     init(_ target: AdminTarget, current: String) {
         let id = target.account.id
