@@ -154,4 +154,29 @@ struct AdminSettingsTests {
             #expect(pool.text.contains("<td>206</td><td>1</td><td>1</td><td>0</td>"))
         }
     }
+
+    @Test func aCompanyPicksRetentionWithinThePlatformsLimits() async throws {
+        try await PortalHarness.with { h in
+            // setup: the platform operator and the company admin
+            let scope = h.platform.scope
+            let operatorUser = try await h.users.create(accountID: h.platform.id, email: "op@pagewire.example", password: "Op-pw-12345678", scope: scope)
+            try await h.users.grant(userID: operatorUser.id, accountID: h.platform.id, rights: AdminRight.all, scope: scope)
+            let op = h.browser()
+            try await op.signIn("op@pagewire.example", "Op-pw-12345678")
+            let base = "/admin/accounts/\(h.companyA.id)/retention"
+            let opCSRF = try #require(TestBrowser.csrf(in: try await op.get(base).text))
+            // act + check: the platform sets 7–60 days; the company picks 45, not 90, and cannot change the limits
+            #expect(try await op.post(base, [("csrf", opCSRF), ("min_days", "7"), ("max_days", "60")]).status == 303)
+            let (company, csrf) = try await AdminUsersTests.admin(h)
+            let page = try await company.get(base)
+            #expect(page.text.contains("allows 7 to 60 days") && !page.text.contains("retention-limits-form"))
+            #expect(try await company.post(base, [("csrf", csrf), ("days", "45")]).status == 303)
+            let tooLong = try await company.post(base, [("csrf", csrf), ("days", "90")])
+            #expect(tooLong.status == 400 && tooLong.text.contains("outside the allowed 7...60 days"))
+            #expect(try await company.post(base, [("csrf", csrf), ("min_days", "1"), ("max_days", "3650")]).status == 403)
+            let policy = try await RetentionPolicies(database: h.database).policy(companyID: h.companyA.id)
+            #expect(policy.minDays == 7 && policy.maxDays == 60 && policy.chosenDays == 45)
+            #expect(try await company.get("/admin/accounts/\(h.companyA.id)/settings/fax").text.contains("/retention"))
+        }
+    }
 }

@@ -163,4 +163,27 @@ struct AdminUsersTests {
             #expect(try await browser.post("/admin/numbers/\(foreign.id)/assign", [("csrf", csrf), ("queue", "x")]).status == 404)
         }
     }
+
+    @Test func aDepartmentAdminCannotChangeAnAdminAboveThem() async throws {
+        try await PortalHarness.with { h in
+            // setup: the company admin's own account sits in a department whose admin has every right
+            let scope = h.platform.scope
+            let department = try await AccountRepository(database: h.database).create(kind: .department, name: "Front", parentID: h.companyA.id, scope: scope)
+            let boss = try await h.users.create(accountID: department.id, email: "boss@clinic-a.example", password: "Boss-pw-1234567", scope: scope)
+            try await h.users.grant(userID: boss.id, accountID: h.companyA.id, rights: AdminRight.all, scope: scope)
+            let lead = try await h.users.create(accountID: department.id, email: "lead@clinic-a.example", password: "Lead-pw-1234567", scope: scope)
+            try await h.users.grant(userID: lead.id, accountID: department.id, rights: AdminRight.all, scope: scope)
+            let browser = h.browser()
+            try await browser.signIn("lead@clinic-a.example", "Lead-pw-1234567")
+            let csrf = try #require(TestBrowser.csrf(in: try await browser.get("/admin/users/\(boss.id)").text))
+            // act
+            let lock = try await browser.post("/admin/users/\(boss.id)/lock", [("csrf", csrf)])
+            let delete = try await browser.post("/admin/users/\(boss.id)/delete", [("csrf", csrf)])
+            let rights = try await browser.post("/admin/users/\(boss.id)/rights", [("csrf", csrf)])
+            // check: refused, and nothing changed
+            #expect(lock.status == 403 && delete.status == 403 && rights.status == 403)
+            #expect(try await h.users.get(boss.id, scope: scope)?.status == .active)
+            #expect(try await h.users.grants(of: boss.id).count == 1)
+        }
+    }
 }

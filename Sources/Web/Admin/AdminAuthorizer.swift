@@ -102,6 +102,13 @@ struct AdminAuthorizer: Sendable {
         guard let allowing = grants.first(where: { operation.permitted(by: $0, on: account) }) else {
             throw AdminDenial.forbidden(operation)
         }
+        // A user who administers something outside the caller's grant (say a company admin whose
+        // own account sits in a department) is not the caller's to change: no admin locks,
+        // deletes or moves someone above them.
+        if let user, operation.changes {
+            let theirs = try await users.grants(of: user.id)
+            if theirs.contains(where: { !allowing.account.scope.contains($0.account) }) { throw AdminDenial.forbidden(operation) }
+        }
         var trunkID: Int64?
         if case .trunk(let id) = reference { trunkID = id }
         return AdminTarget(account: account, grant: allowing, user: user, number: number, trunkID: trunkID, grants: grants)

@@ -15,7 +15,7 @@ enum AdminOperation: String, CaseIterable, Sendable {
     // Numbers
     case viewNumbers, exportNumbers, assignNumber, requestNumbers, viewPool, importPool
     // Settings
-    case viewSettings, changeSettings, viewSecurityPolicy, changeSecurityPolicy, viewBlocklist, changeBlocklist
+    case viewSettings, changeSettings, viewRetention, changeRetention, viewSecurityPolicy, changeSecurityPolicy, viewBlocklist, changeBlocklist
     // Trunks
     case viewTrunks, manageTrunks
 
@@ -27,7 +27,7 @@ enum AdminOperation: String, CaseIterable, Sendable {
         case .viewAdmins, .manageAdmins: .manageUsers
         case .viewNumbers, .exportNumbers, .assignNumber: .faxPool
         case .requestNumbers, .viewPool, .importPool: .faxPoolInventory
-        case .viewSettings, .changeSettings: .settings
+        case .viewSettings, .changeSettings, .viewRetention, .changeRetention: .settings
         case .viewSecurityPolicy: .viewSecurityPolicy
         case .changeSecurityPolicy: .manageSecurityPolicy
         case .viewBlocklist: .settings
@@ -40,7 +40,7 @@ enum AdminOperation: String, CaseIterable, Sendable {
     /// else they were granted.
     var changes: Bool {
         switch self {
-        case .viewTree, .viewUsers, .viewAdmins, .viewNumbers, .exportNumbers, .viewPool, .viewSettings,
+        case .viewTree, .viewUsers, .viewAdmins, .viewNumbers, .exportNumbers, .viewPool, .viewSettings, .viewRetention,
              .viewSecurityPolicy, .viewBlocklist, .viewTrunks:
             false
         default:
@@ -53,7 +53,7 @@ enum AdminOperation: String, CaseIterable, Sendable {
         switch self {
         case .addDepartment: [.company, .department]
         case .deleteDepartment: [.department]
-        case .requestNumbers: [.company]
+        case .requestNumbers, .viewRetention, .changeRetention: [.company]
         case .viewPool, .importPool, .viewTrunks, .manageTrunks: [.platform, .reseller]
         default: Set(AccountKind.allCases)
         }

@@ -58,6 +58,8 @@ enum AdminRoutes {
         .init(surface: .portal, method: .get, path: "/admin/accounts/:account/settings/:tab", operation: .viewSettings),
         .init(surface: .portal, method: .post, path: "/admin/accounts/:account/settings/:tab", operation: .changeSettings),
         .init(surface: .portal, method: .post, path: "/admin/accounts/:account/settings/:tab/reset", operation: .changeSettings),
+        .init(surface: .portal, method: .get, path: "/admin/accounts/:account/retention", operation: .viewRetention),
+        .init(surface: .portal, method: .post, path: "/admin/accounts/:account/retention", operation: .changeRetention),
         .init(surface: .portal, method: .get, path: "/admin/accounts/:account/security", operation: .viewSecurityPolicy),
         .init(surface: .portal, method: .post, path: "/admin/accounts/:account/security", operation: .changeSecurityPolicy),
         .init(surface: .portal, method: .post, path: "/admin/accounts/:account/security/reset", operation: .changeSecurityPolicy),

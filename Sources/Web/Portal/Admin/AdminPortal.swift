@@ -27,6 +27,7 @@ struct AdminPortal: Sendable {
         SettingsAdminController(database: database, renderer: renderer).addRoutes(to: routes)
         PoolAdminController(database: database, renderer: renderer).addRoutes(to: routes)
         TrunksAdminController(database: database, renderer: renderer).addRoutes(to: routes)
+        RetentionAdminController(database: database, renderer: renderer).addRoutes(to: routes)
     }
 }
 

@@ -48,6 +48,9 @@ extension SettingsAdminModel {
                 TabLink(href: "/admin/accounts/\(id)/settings/\($0.rawValue)", label: $0.title, current: $0.title == current)
             }
         }
+        if target.account.kind == .company, target.may(.viewRetention) {
+            links.append(TabLink(href: "/admin/accounts/\(id)/retention", label: "Retention", current: current == "Retention"))
+        }
         if target.may(.viewSecurityPolicy) { links.append(TabLink(href: "/admin/accounts/\(id)/security", label: "Security", current: current == "Security")) }
         if target.may(.viewBlocklist) { links.append(TabLink(href: "/admin/accounts/\(id)/blocklist", label: "Blocklist", current: current == "Blocklist")) }
         return links
