@@ -112,6 +112,8 @@ struct AdminUsersTests {
             #expect(try await browser.post("/admin/users/\(user.id)/lock", [("csrf", csrf)]).status == 303)
             // check: no receiving, no session, no sign-in
             #expect(try await numbers.inboundRoute(for: "+12065550177").sipStatus == 480)
+            let audit = try await AuditLog(database: h.database).entries(scopePath: h.companyA.path, filter: AuditFilter(actions: [.adminChange]))
+            #expect(audit.contains { $0.targetType == "user" && $0.targetID == String(user.id) && $0.detail.hasPrefix("lockUser") && $0.actor.userID == h.userA.id })
             #expect(try await leeBrowser.get("/dashboard").status == 303)
             #expect(try await h.browser().signIn("lee@clinic-a.example", "Lee-pw-123456").header("Location") != "/dashboard")
             #expect(try await browser.get("/admin/users/\(user.id)").text.contains(">locked<"))

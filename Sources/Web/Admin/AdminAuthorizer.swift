@@ -38,8 +38,10 @@ struct AdminAuthorizer: Sendable {
     let accounts: AccountRepository
     let numbers: NumberRepository
     let trunks: TrunkRepository
+    let audit: AuditLog
 
     init(database: Database) {
+        audit = AuditLog(database: database)
         trunks = TrunkRepository(database: database)
         users = UserRepository(database: database)
         accounts = AccountRepository(database: database)
@@ -53,6 +55,20 @@ struct AdminAuthorizer: Sendable {
         case user(Int64)
         case number(Int64)
         case trunk(Int64)
+    }
+
+    /// Records a change an admin route made (one row per successful change, the operation in
+    /// the detail); reads are not logged.
+    func recordChange(_ route: AdminRoute, target: AdminTarget, reference: Reference, actor: AuditActor) async throws {
+        let (type, id): (String, String) = switch reference {
+        case .caller: ("account", String(target.account.id))
+        case .account(let id): ("account", String(id))
+        case .user(let id): ("user", String(id))
+        case .number(let id): ("number", String(id))
+        case .trunk(let id): ("trunk", String(id))
+        }
+        try await audit.record(accountID: target.account.id, actor: actor, action: .adminChange, targetType: type, targetID: id,
+                               detail: "\(route.operation.rawValue) (\(route.surface.rawValue) \(route.method.rawValue) \(route.path))")
     }
 
     static func reference(for route: AdminRoute, parameters: Parameters) throws(AdminDenial) -> Reference {

@@ -14,8 +14,9 @@ struct AdminAPIRoutes {
         group.on(RouterPath(path), method: method) { request, context -> Response in
             let principal = try context.requirePrincipal()
             let target: AdminTarget
+            let reference: AdminAuthorizer.Reference
             do {
-                let reference = try AdminAuthorizer.reference(for: route, parameters: context.parameters)
+                reference = try AdminAuthorizer.reference(for: route, parameters: context.parameters)
                 target = try await authorizer.authorize(route.operation, userID: principal.userID, reference: reference)
             } catch AdminDenial.notFound {
                 throw Problem.notFound()
@@ -23,7 +24,12 @@ struct AdminAPIRoutes {
                 throw Problem("forbidden", status: .forbidden, title: "Forbidden",
                               detail: "this needs the '\(operation.right.rawValue)' administrator right\(operation.changes ? " without read-only access" : "")")
             }
-            return try await handler(request, context, target)
+            let response = try await handler(request, context, target)
+            if route.operation.changes, response.status.code < 400 {
+                try await authorizer.recordChange(route, target: target, reference: reference,
+                                                  actor: .user(principal.userID, label: "api token \(principal.tokenID)"))
+            }
+            return response
         }
     }
 }

@@ -17,15 +17,21 @@ struct AdminPortalRoutes {
         router.on(RouterPath(path), method: method) { request, context -> Response in
             let session = try context.requireSession()
             let target: AdminTarget
+            let reference: AdminAuthorizer.Reference
             do {
-                let reference = try AdminAuthorizer.reference(for: route, parameters: context.parameters)
+                reference = try AdminAuthorizer.reference(for: route, parameters: context.parameters)
                 target = try await authorizer.authorize(route.operation, userID: session.user.id, reference: reference)
             } catch AdminDenial.notFound {
                 throw PortalError.notFound
             } catch AdminDenial.forbidden {
                 throw HTTPError(.forbidden, message: "Your administrator rights do not allow this.")
             }
-            return try await handler(request, context, target)
+            let response = try await handler(request, context, target)
+            if route.operation.changes, response.status.code < 400 {
+                try await authorizer.recordChange(route, target: target, reference: reference,
+                                                  actor: .user(session.user.id, label: session.user.username, ip: context.remoteAddress))
+            }
+            return response
         }
     }
 }
