@@ -129,6 +129,14 @@ struct AdminUsersTests {
             #expect(back.state == .unassigned && back.userID == nil && back.accountID == h.companyA.id)
             let inventory = try await browser.get("/admin/accounts/\(h.companyA.id)/numbers")
             #expect(inventory.text.contains("+12065550177") && inventory.text.contains("1 unassigned"))
+            // a new user can receive on an unassigned number from the start
+            let page = try await browser.get("/admin/accounts/\(h.companyA.id)/users")
+            #expect(page.text.contains("<option value=\"\(number.id)\">+12065550177</option>"))
+            let withNumber = try await browser.post("/admin/accounts/\(h.companyA.id)/users", [
+                ("csrf", csrf), ("email", "mo@clinic-a.example"), ("number_id", "\(number.id)")])
+            #expect(withNumber.status == 201 && withNumber.text.contains("They receive faxes on their number"))
+            let mo = try #require(try await h.users.find(login: "mo@clinic-a.example", scope: h.platform.scope))
+            #expect(try await numbers.numbers(ofUser: mo.id, scope: h.platform.scope).map(\.e164) == ["+12065550177"])
             // an admin cannot delete themselves
             #expect(try await browser.post("/admin/users/\(h.userA.id)/delete", [("csrf", csrf)]).status == 400)
         }

@@ -11,6 +11,10 @@ struct UsersAdminModel: Sendable {
         let locked: Bool
         let department: String
     }
+    struct FreeNumber: Sendable {
+        let id: Int64
+        let e164: String
+    }
     struct Created: Sendable {
         let username: String
         let password: String
@@ -20,6 +24,9 @@ struct UsersAdminModel: Sendable {
     let rows: [Row]
     let hasRows: Bool
     let canCreate: Bool
+    /// Unassigned numbers of the company a new user can receive on ("No fax number" = outbound only).
+    let freeNumbers: [FreeNumber]
+    let hasFreeNumbers: Bool
     let created: Created?
     let notice: String?
     let error: String?
@@ -64,8 +71,15 @@ extension UsersAdminModel {
             Row(id: u.id, name: u.displayName.isEmpty ? u.email : u.displayName, username: u.username, email: u.email,
                 status: u.status.rawValue, locked: u.status == .locked, department: names[u.accountID] ?? "")
         }
+        var free: [FreeNumber] = []
+        if let companyID = target.account.companyID, target.may(.assignNumber),
+           let company = try await AccountRepository(database: database).get(companyID, scope: target.scope) {
+            free = try await NumberRepository(database: database).inventory(of: company.id, state: .unassigned, scope: target.scope)
+                .map { FreeNumber(id: $0.id, e164: $0.e164) }
+        }
         return UsersAdminModel(tabs: AdminTabs(target, current: "Users"), accountID: target.account.id, rows: rows, hasRows: !rows.isEmpty,
-                               canCreate: target.may(.createUser), created: created, notice: notice, error: error)
+                               canCreate: target.may(.createUser), freeNumbers: free, hasFreeNumbers: !free.isEmpty, created: created,
+                               notice: notice, error: error)
     }
 }
 

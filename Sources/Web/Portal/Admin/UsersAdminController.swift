@@ -23,8 +23,18 @@ struct UsersAdminController: Sendable {
                     usernameMode: f["username_mode"] ?? "email", username: f["username"] ?? "",
                     passwordMode: f["password_mode"] ?? "generated", password: f["password"] ?? "",
                     profile: Self.profile(f))
+                var notice = "User \(user.username) created."
+                // Fax settings: a number from the unassigned inventory, or none (outbound only).
+                if let numberID = f["number_id"].flatMap({ Int64($0) }), target.may(.assignNumber) {
+                    do {
+                        try await NumberRepository(database: database).assign(numberID, toUser: user.id, scope: target.scope)
+                        notice += " They receive faxes on their number."
+                    } catch let error as NumberError {
+                        notice += " The number was not assigned: \(error.description)."
+                    }
+                }
                 return try await list(context, target, created: .init(username: user.username, password: password),
-                                      notice: "User \(user.username) created.", status: .created)
+                                      notice: notice, status: .created)
             } catch let error as UserCreation.Refusal {
                 return try await list(context, target, error: error.description, status: .badRequest)
             }
