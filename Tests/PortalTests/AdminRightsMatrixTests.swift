@@ -110,7 +110,7 @@ struct AdminRightsMatrixTests {
                 let p = route.path.replacingOccurrences(of: ":account", with: "\(account)")
                     .replacingOccurrences(of: ":trunk", with: "\(trunk)")
                     .replacingOccurrences(of: ":user", with: "\(user)").replacingOccurrences(of: ":number", with: "\(number)")
-                    .replacingOccurrences(of: ":tab", with: "fax")
+                    .replacingOccurrences(of: ":tab", with: "fax").replacingOccurrences(of: ":key", with: "locale.time_zone")
                 return route.surface == .api ? "/v1/" + p : p
             }
             func call(_ route: AdminRoute, _ caller: Caller, _ path: String) async throws -> Int {

@@ -99,6 +99,18 @@ struct OpenAPIDocumentTests {
             #expect(try await client.call(.get, "/v1/accounts/\(f.companyA.id)/numbers", token: f.adminAToken).status == .ok)
             #expect(try await client.call(.get, "/v1/users/\(userID)", token: f.adminAToken).status == .ok)
             #expect(try await client.call(.delete, "/v1/users/\(userID)", token: f.adminAToken).status == .noContent)
+            // the account tree and settings (AccountsAPITests covers the behaviour)
+            let department = try await client.call(.post, "/v1/accounts/\(f.companyA.id)/departments", token: f.adminAToken, json: #"{"name":"Spec"}"#)
+            #expect(department.status == .created)
+            let departmentID = try #require(department.object["id"] as? Int)
+            #expect(try await client.call(.get, "/v1/accounts/\(f.companyA.id)", token: f.adminAToken).status == .ok)
+            #expect(try await client.call(.patch, "/v1/accounts/\(departmentID)", token: f.adminAToken, json: #"{"name":"Spec 2"}"#).status == .ok)
+            #expect(try await client.call(.get, "/v1/accounts/\(departmentID)/settings", token: f.adminAToken).status == .ok)
+            #expect(try await client.call(.put, "/v1/accounts/\(departmentID)/settings/locale.time_zone", token: f.adminAToken, json: #"{"value":"Europe/Paris"}"#).status == .ok)
+            #expect(try await client.call(.put, "/v1/accounts/\(departmentID)/settings/locale.time_zone", token: f.adminAToken, json: #"{"value":3}"#).status == .unprocessableContent)
+            #expect(try await client.call(.delete, "/v1/accounts/\(departmentID)/settings/locale.time_zone", token: f.adminAToken).status == .ok)
+            #expect(try await client.call(.delete, "/v1/accounts/\(f.departmentA.id)", token: f.adminAToken).status == .conflict)
+            #expect(try await client.call(.delete, "/v1/accounts/\(departmentID)", token: f.adminAToken).status == .noContent)
             // every documented operation was called; every response above matches the document
             try OpenAPIConformance.check((client as! RecordingClient).recorded, requireCoverage: true)
         }

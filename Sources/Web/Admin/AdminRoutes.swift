@@ -85,6 +85,13 @@ enum AdminRoutes {
     ]
 
     static let api: [AdminRoute] = [
+        .init(surface: .api, method: .get, path: "accounts/:account", operation: .viewTree),
+        .init(surface: .api, method: .post, path: "accounts/:account/departments", operation: .addDepartment),
+        .init(surface: .api, method: .patch, path: "accounts/:account", operation: .renameAccount),
+        .init(surface: .api, method: .delete, path: "accounts/:account", operation: .deleteDepartment),
+        .init(surface: .api, method: .get, path: "accounts/:account/settings", operation: .viewSettings),
+        .init(surface: .api, method: .put, path: "accounts/:account/settings/:key", operation: .changeSettings),
+        .init(surface: .api, method: .delete, path: "accounts/:account/settings/:key", operation: .changeSettings),
         .init(surface: .api, method: .get, path: "users", operation: .viewUsers),
         .init(surface: .api, method: .get, path: "accounts/:account/users", operation: .viewUsers),
         .init(surface: .api, method: .post, path: "accounts/:account/users", operation: .createUser),

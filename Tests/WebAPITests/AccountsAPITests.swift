@@ -1,0 +1,50 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import PagewireCore
+import Testing
+@testable import Web
+
+/// `/v1/accounts/{id}`: the tree and settings with their origins, for administrators of the
+/// subtree only. Every response is checked against the OpenAPI document.
+@Suite("Accounts and settings API")
+struct AccountsAPITests {
+    @Test func anAdminManagesDepartmentsAndSettingsInheritedByExistingUsers() async throws {
+        try await APIFixture.with { f, client in
+            // act: the tree below company A, a new department, a company-wide override
+            let node = try await client.call(.get, "/v1/accounts/\(f.companyA.id)", token: f.adminAToken)
+            let children = (node.object["children"] as? [[String: Any]])?.compactMap { $0["name"] as? String } ?? []
+            #expect(children == ["Cardiology"])
+            let put = try await client.call(.put, "/v1/accounts/\(f.companyA.id)/settings/notifications", token: f.adminAToken,
+                                            json: #"{"value":{"outbound_success":false,"outbound_failure":true,"inbound_received":true,"email_to_fax_initial_notice":true,"include_document":false}}"#)
+            // check: stored at the company; Alice (in Cardiology) inherits it at once; the department says where it comes from
+            #expect(put.status == .ok && (put.object["origin"] as? [String: Any])?["source"] as? String == "here")
+            let alice = try await SettingsRepository(database: f.database).effective(Settings.notifications, forUser: f.alice.id)
+            #expect(alice.value.outboundSuccess == false && alice.value.emailToFaxInitialNotice == true)
+            let list = try await client.call(.get, "/v1/accounts/\(f.departmentA.id)/settings", token: f.adminAToken)
+            let notifications = try #require((list.object["settings"] as? [[String: Any]])?.first { $0["key"] as? String == "notifications" })
+            let origin = try #require(notifications["origin"] as? [String: Any])
+            #expect(origin["source"] as? String == "inherited" && origin["account_id"] as? Int == Int(f.companyA.id))
+            #expect((notifications["value"] as? [String: Any])?["outbound_success"] as? Bool == false)
+            // invalid values and provider-only keys are refused; reset inherits again
+            #expect(try await client.call(.put, "/v1/accounts/\(f.companyA.id)/settings/locale.time_zone", token: f.adminAToken,
+                                          json: #"{"value":"Mars/Olympus"}"#).status == .unprocessableContent)
+            #expect(try await client.call(.put, "/v1/accounts/\(f.companyA.id)/settings/numbers.maximum_inventory", token: f.adminAToken,
+                                          json: #"{"value":500}"#).status == .unprocessableContent)
+            #expect(try await client.call(.put, "/v1/accounts/\(f.companyA.id)/settings/no.such.key", token: f.adminAToken, json: #"{"value":1}"#).status == .notFound)
+            let reset = try await client.call(.delete, "/v1/accounts/\(f.companyA.id)/settings/notifications", token: f.adminAToken)
+            #expect((reset.object["origin"] as? [String: Any])?["source"] as? String == "default")
+            // departments: add, rename, refuse to delete one holding users
+            let added = try await client.call(.post, "/v1/accounts/\(f.companyA.id)/departments", token: f.adminAToken, json: #"{"name":"Radiology"}"#)
+            let id = try #require(added.object["id"] as? Int)
+            #expect(try await client.call(.patch, "/v1/accounts/\(id)", token: f.adminAToken, json: #"{"name":"Imaging"}"#).object["name"] as? String == "Imaging")
+            let refused = try await client.call(.delete, "/v1/accounts/\(f.departmentA.id)", token: f.adminAToken)
+            #expect(refused.status == .conflict && (refused.object["detail"] as? String)?.contains("still holds 1 user") == true)
+            #expect(try await client.call(.delete, "/v1/accounts/\(f.companyA.id)", token: f.adminAToken).status == .notFound)
+            // other tenants and plain users
+            #expect(try await client.call(.get, "/v1/accounts/\(f.companyA.id)", token: f.bobToken).status == .notFound)
+            #expect(try await client.call(.put, "/v1/accounts/\(f.companyA.id)/settings/locale.time_zone", token: f.bobToken, json: #"{"value":"UTC"}"#).status == .notFound)
+            #expect(try await client.call(.get, "/v1/accounts/\(f.departmentA.id)/settings", token: f.aliceToken).status == .forbidden)
+        }
+    }
+}
