@@ -137,7 +137,8 @@ struct AdminUsersTests {
             #expect(withNumber.status == 201 && withNumber.text.contains("They receive faxes on their number"))
             let mo = try #require(try await h.users.find(login: "mo@clinic-a.example", scope: h.platform.scope))
             #expect(try await numbers.numbers(ofUser: mo.id, scope: h.platform.scope).map(\.e164) == ["+12065550177"])
-            // an admin cannot delete themselves
+            // an admin cannot lock or delete themselves
+            #expect(try await browser.post("/admin/users/\(h.userA.id)/lock", [("csrf", csrf)]).status == 400)
             #expect(try await browser.post("/admin/users/\(h.userA.id)/delete", [("csrf", csrf)]).status == 400)
         }
     }

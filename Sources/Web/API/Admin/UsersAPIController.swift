@@ -54,8 +54,9 @@ struct UsersAPIController: Sendable {
             try await UserRepository(database: database).delete(userID: user.id, scope: target.scope)
             return Response(status: .noContent)
         }
-        routes.on(.post, "users/:user/lock") { _, _, target in
+        routes.on(.post, "users/:user/lock") { _, context, target in
             let user = try user(target)
+            guard user.id != context.principal?.userID else { throw Problem.conflict("self-lock", "you cannot lock your own account") }
             try await UserRepository(database: database).setStatus(userID: user.id, .locked, scope: target.scope)
             try await SessionRepository(database: database).deleteAll(userID: user.id)
             return try APIJSON.response(try await resource(user.id, scope: target.scope))

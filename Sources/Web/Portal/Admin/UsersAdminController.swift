@@ -62,8 +62,11 @@ struct UsersAdminController: Sendable {
             }
             return PageRenderer.redirect("/admin/users/\(user.id)?done=saved")
         }
-        routes.post("/admin/users/:user/lock") { _, _, target in
+        routes.post("/admin/users/:user/lock") { _, context, target in
             guard let user = target.user else { throw PortalError.notFound }
+            guard user.id != context.session?.user.id else {
+                return try await detail(context, target, error: "You cannot lock your own account.", status: .badRequest)
+            }
             try await UserRepository(database: database).setStatus(userID: user.id, .locked, scope: target.scope)
             try await SessionRepository(database: database).deleteAll(userID: user.id)
             return PageRenderer.redirect("/admin/users/\(user.id)?done=locked")
