@@ -47,4 +47,26 @@ struct AccountsAPITests {
             #expect(try await client.call(.get, "/v1/accounts/\(f.departmentA.id)/settings", token: f.aliceToken).status == .forbidden)
         }
     }
+
+    @Test func administratorsAndTheirRightsThroughTheAPI() async throws {
+        try await APIFixture.with { f, client in
+            // act: company A's admin makes Alice a read-only admin of her department's fax pool
+            let set = try await client.call(.put, "/v1/users/\(f.alice.id)/rights", token: f.adminAToken, json: #"{"rights":["fax_pool","read_only"]}"#)
+            // check
+            #expect(set.status == .ok && set.object["account_id"] as? Int == Int(f.departmentA.id))
+            let grants = try await UserRepository(database: f.database).grants(of: f.alice.id)
+            #expect(grants.count == 1 && grants[0].rights == [.faxPool, .readOnly] && grants[0].account.id == f.departmentA.id)
+            let list = try await client.call(.get, "/v1/accounts/\(f.companyA.id)/admins", token: f.adminAToken)
+            let names = (list.object["admins"] as? [[String: Any]])?.compactMap { $0["username"] as? String } ?? []
+            #expect(names.contains("alice@clinic-a.test") && names.contains("admin@clinic-a.test") && !names.contains("bob@law-b.test"))
+            // Alice now reads numbers but changes nothing, and cannot widen her own rights
+            #expect(try await client.call(.get, "/v1/accounts/\(f.departmentA.id)/numbers", token: f.aliceToken).status == .ok)
+            #expect(try await client.call(.put, "/v1/users/\(f.alice.id)/rights", token: f.aliceToken, json: #"{"rights":["settings"]}"#).status == .forbidden)
+            #expect(try await client.call(.put, "/v1/users/\(f.alice.id)/rights", token: f.adminAToken, json: #"{"rights":["no_such_right"]}"#).status == .unprocessableContent)
+            // the other tenant sees none of it; an empty list removes the role
+            #expect(try await client.call(.put, "/v1/users/\(f.alice.id)/rights", token: f.bobToken, json: #"{"rights":[]}"#).status == .notFound)
+            #expect(try await client.call(.put, "/v1/users/\(f.alice.id)/rights", token: f.adminAToken, json: #"{"rights":[]}"#).status == .ok)
+            #expect(try await UserRepository(database: f.database).grants(of: f.alice.id).isEmpty)
+        }
+    }
 }

@@ -111,6 +111,9 @@ struct OpenAPIDocumentTests {
             #expect(try await client.call(.delete, "/v1/accounts/\(departmentID)/settings/locale.time_zone", token: f.adminAToken).status == .ok)
             #expect(try await client.call(.delete, "/v1/accounts/\(f.departmentA.id)", token: f.adminAToken).status == .conflict)
             #expect(try await client.call(.delete, "/v1/accounts/\(departmentID)", token: f.adminAToken).status == .noContent)
+            #expect(try await client.call(.put, "/v1/users/\(f.alice.id)/rights", token: f.adminAToken, json: #"{"rights":["fax_pool"]}"#).status == .ok)
+            #expect(try await client.call(.put, "/v1/users/\(f.adminA.id)/rights", token: f.adminAToken, json: #"{"rights":[]}"#).status == .conflict)
+            #expect(try await client.call(.get, "/v1/accounts/\(f.companyA.id)/admins", token: f.adminAToken).status == .ok)
             // every documented operation was called; every response above matches the document
             try OpenAPIConformance.check((client as! RecordingClient).recorded, requireCoverage: true)
         }

@@ -92,6 +92,8 @@ enum AdminRoutes {
         .init(surface: .api, method: .get, path: "accounts/:account/settings", operation: .viewSettings),
         .init(surface: .api, method: .put, path: "accounts/:account/settings/:key", operation: .changeSettings),
         .init(surface: .api, method: .delete, path: "accounts/:account/settings/:key", operation: .changeSettings),
+        .init(surface: .api, method: .get, path: "accounts/:account/admins", operation: .viewAdmins),
+        .init(surface: .api, method: .put, path: "users/:user/rights", operation: .manageAdmins),
         .init(surface: .api, method: .get, path: "users", operation: .viewUsers),
         .init(surface: .api, method: .get, path: "accounts/:account/users", operation: .viewUsers),
         .init(surface: .api, method: .post, path: "accounts/:account/users", operation: .createUser),

@@ -7,6 +7,7 @@ enum AdminAPI {
         let routes = AdminAPIRoutes(group: api, authorizer: AdminAuthorizer(database: database))
         AccountsAPIController(database: database).addRoutes(to: routes)
         UsersAPIController(database: database).addRoutes(to: routes)
+        AdminsAPIController(database: database).addRoutes(to: routes)
         NumbersAPIController(database: database).addRoutes(to: routes)
     }
 }
