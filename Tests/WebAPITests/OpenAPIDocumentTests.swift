@@ -114,6 +114,19 @@ struct OpenAPIDocumentTests {
             #expect(try await client.call(.put, "/v1/users/\(f.alice.id)/rights", token: f.adminAToken, json: #"{"rights":["fax_pool"]}"#).status == .ok)
             #expect(try await client.call(.put, "/v1/users/\(f.adminA.id)/rights", token: f.adminAToken, json: #"{"rights":[]}"#).status == .conflict)
             #expect(try await client.call(.get, "/v1/accounts/\(f.companyA.id)/admins", token: f.adminAToken).status == .ok)
+            let reseller = try #require(f.companyA.parentID)
+            let resellerStaff = try await UserRepository(database: f.database, passwordParameters: .testing).create(
+                accountID: reseller, email: "noc@reseller.test", password: "noc-pw", scope: f.platform.scope)
+            try await UserRepository(database: f.database).grant(userID: resellerStaff.id, accountID: reseller, rights: AdminRight.all, scope: f.platform.scope)
+            let resellerToken = try await APITokenRepository(database: f.database).create(userID: resellerStaff.id, name: "noc", scope: f.platform.scope).secret
+            #expect(try await client.execute(uri: "/v1/accounts/\(reseller)/pool", method: .post, headers: [.authorization: "Bearer \(resellerToken)", .contentType: "text/csv"],
+                                             body: ByteBuffer(string: "number\n+12065550177\nbad\n")).status == .ok)
+            #expect(try await client.call(.post, "/v1/accounts/\(reseller)/pool", token: resellerToken, json: "{}").status == .unsupportedMediaType)
+            #expect(try await client.call(.get, "/v1/accounts/\(reseller)/pool", token: resellerToken).status == .ok)
+            #expect(try await client.call(.post, "/v1/accounts/\(f.companyA.id)/numbers/request", token: f.adminAToken, json: #"{"quantity":1,"area_code":"206"}"#).status == .created)
+            #expect(try await client.call(.post, "/v1/accounts/\(f.companyA.id)/numbers/request", token: f.adminAToken, json: #"{"quantity":1,"area_code":"999"}"#).status == .unprocessableContent)
+            try await SettingsRepository(database: f.database).set(Settings.maximumNumberInventory, to: 1, atAccount: reseller, scope: f.platform.scope)
+            #expect(try await client.call(.post, "/v1/accounts/\(f.companyA.id)/numbers/request", token: f.adminAToken, json: #"{"quantity":1}"#).status == .conflict)
             // every documented operation was called; every response above matches the document
             try OpenAPIConformance.check((client as! RecordingClient).recorded, requireCoverage: true)
         }

@@ -65,6 +65,10 @@ extension NumberRepository {
     public func request(quantity: Int, areaCode: String?, region: String?, forCompany companyID: Int64, maximumInventory: Int,
                         scope: AccountScope, now: Date = Date()) async throws -> [FaxNumber] {
         guard (1...100).contains(quantity) else { throw NumberError.invalid("request 1 to 100 numbers at a time") }
+        // The maximum first: "you are at your maximum" is the answer that helps, not "none free".
+        let holding: Int = try await database.query(
+            "SELECT COUNT(*) AS k FROM numbers n JOIN accounts a ON a.id = n.account_id WHERE a.company_id = ?", companyID)[0].get("k")
+        guard holding + quantity <= maximumInventory else { throw NumberError.inventoryFull(maximum: maximumInventory, holding: holding) }
         let candidates = try await available(forCompany: companyID, areaCode: areaCode, scope: scope, limit: region == nil ? quantity : 1_000)
             .filter { region == nil || $0.region?.lowercased() == region?.lowercased() }
         guard candidates.count >= quantity else {

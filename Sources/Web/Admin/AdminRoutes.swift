@@ -106,6 +106,9 @@ enum AdminRoutes {
         .init(surface: .api, method: .post, path: "users/:user/welcome", operation: .sendWelcome),
         .init(surface: .api, method: .get, path: "accounts/:account/numbers", operation: .viewNumbers),
         .init(surface: .api, method: .post, path: "numbers/:number/assign", operation: .assignNumber),
+        .init(surface: .api, method: .post, path: "accounts/:account/numbers/request", operation: .requestNumbers),
+        .init(surface: .api, method: .get, path: "accounts/:account/pool", operation: .viewPool),
+        .init(surface: .api, method: .post, path: "accounts/:account/pool", operation: .importPool),
     ]
 
     /// The route registered at `method path` on `surface`; a handler for an unlisted route is a
