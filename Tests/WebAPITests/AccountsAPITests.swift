@@ -69,4 +69,31 @@ struct AccountsAPITests {
             #expect(try await UserRepository(database: f.database).grants(of: f.alice.id).isEmpty)
         }
     }
+
+    @Test func resellersManageTrunksWithWriteOnlyPasswordsAndSeeTheLastCheck() async throws {
+        try await APIFixture.with { f, client in
+            // setup: staff of company A's reseller
+            let reseller = try #require(f.companyA.parentID)
+            let users = UserRepository(database: f.database, passwordParameters: .testing)
+            let staff = try await users.create(accountID: reseller, email: "noc@reseller.test", password: "noc-pw", scope: f.platform.scope)
+            try await users.grant(userID: staff.id, accountID: reseller, rights: AdminRight.all, scope: f.platform.scope)
+            let token = try await APITokenRepository(database: f.database).create(userID: staff.id, name: "noc", scope: f.platform.scope).secret
+            // act
+            let created = try await client.call(.post, "/v1/accounts/\(reseller)/trunks", token: token,
+                                                json: #"{"name":"Carrier","host":"sip.carrier.example","port":5080,"username":"acct","password":"s3cret"}"#)
+            let id = try #require(created.object["id"] as? Int)
+            try await TrunkRepository(database: f.database).recordCheck(TrunkCheck(at: Date(), sipStatus: 503, roundTripMilliseconds: 40, detail: "503 Service Unavailable"), trunkID: Int64(id))
+            let list = try await client.call(.get, "/v1/accounts/\(reseller)/trunks", token: token)
+            // check: the password is stored but never answered; the check reads as down
+            #expect(created.status == .created && !created.text.contains("s3cret") && created.object["authentication"] as? String == "digest")
+            #expect(try await TrunkRepository(database: f.database).get(Int64(id), scope: f.platform.scope)?.password == "s3cret")
+            let trunk = try #require((list.object["trunks"] as? [[String: Any]])?.first)
+            let check = try #require(trunk["last_check"] as? [String: Any])
+            #expect(check["up"] as? Bool == false && check["sip_status"] as? Int == 503 && !list.text.contains("s3cret"))
+            // company admins have no trunks; the failover order applies to the reseller's companies
+            #expect(try await client.call(.get, "/v1/accounts/\(f.companyA.id)/trunks", token: f.adminAToken).status == .notFound)
+            #expect(try await client.call(.put, "/v1/accounts/\(reseller)/trunks/order", token: token, json: "{\"trunk_ids\":[\(id)]}").status == .ok)
+            #expect(try await TrunkRepository(database: f.database).trunks(forAccount: f.companyB.id).map(\.id) == [Int64(id)])
+        }
+    }
 }

@@ -127,6 +127,17 @@ struct OpenAPIDocumentTests {
             #expect(try await client.call(.post, "/v1/accounts/\(f.companyA.id)/numbers/request", token: f.adminAToken, json: #"{"quantity":1,"area_code":"999"}"#).status == .unprocessableContent)
             try await SettingsRepository(database: f.database).set(Settings.maximumNumberInventory, to: 1, atAccount: reseller, scope: f.platform.scope)
             #expect(try await client.call(.post, "/v1/accounts/\(f.companyA.id)/numbers/request", token: f.adminAToken, json: #"{"quantity":1}"#).status == .conflict)
+            let trunk = try await client.call(.post, "/v1/accounts/\(reseller)/trunks", token: resellerToken, json: #"{"name":"Spec carrier","host":"192.0.2.10","username":"u","password":"p"}"#)
+            #expect(trunk.status == .created)
+            let trunkID = try #require(trunk.object["id"] as? Int)
+            #expect(try await client.call(.post, "/v1/accounts/\(reseller)/trunks", token: resellerToken, json: #"{"name":"Spec carrier","host":"192.0.2.11"}"#).status == .conflict)
+            #expect(try await client.call(.post, "/v1/accounts/\(reseller)/trunks", token: resellerToken, json: #"{"name":"Bad","host":"192.0.2.12","port":0}"#).status == .unprocessableContent)
+            #expect(try await client.call(.get, "/v1/accounts/\(reseller)/trunks", token: resellerToken).status == .ok)
+            #expect(try await client.call(.put, "/v1/accounts/\(reseller)/trunks/order", token: resellerToken, json: "{\"trunk_ids\":[\(trunkID)]}").status == .ok)
+            #expect(try await client.call(.patch, "/v1/trunks/\(trunkID)", token: resellerToken, json: #"{"name":"Spec carrier","host":"192.0.2.13"}"#).status == .ok)
+            #expect(try await client.call(.post, "/v1/trunks/\(trunkID)/check", token: resellerToken).status == .accepted)
+            #expect(try await client.call(.delete, "/v1/trunks/\(trunkID)", token: f.adminAToken).status == .notFound)
+            #expect(try await client.call(.delete, "/v1/trunks/\(trunkID)", token: resellerToken).status == .noContent)
             // every documented operation was called; every response above matches the document
             try OpenAPIConformance.check((client as! RecordingClient).recorded, requireCoverage: true)
         }

@@ -109,6 +109,12 @@ enum AdminRoutes {
         .init(surface: .api, method: .post, path: "accounts/:account/numbers/request", operation: .requestNumbers),
         .init(surface: .api, method: .get, path: "accounts/:account/pool", operation: .viewPool),
         .init(surface: .api, method: .post, path: "accounts/:account/pool", operation: .importPool),
+        .init(surface: .api, method: .get, path: "accounts/:account/trunks", operation: .viewTrunks),
+        .init(surface: .api, method: .post, path: "accounts/:account/trunks", operation: .manageTrunks),
+        .init(surface: .api, method: .put, path: "accounts/:account/trunks/order", operation: .manageTrunks),
+        .init(surface: .api, method: .patch, path: "trunks/:trunk", operation: .manageTrunks),
+        .init(surface: .api, method: .delete, path: "trunks/:trunk", operation: .manageTrunks),
+        .init(surface: .api, method: .post, path: "trunks/:trunk/check", operation: .manageTrunks),
     ]
 
     /// The route registered at `method path` on `surface`; a handler for an unlisted route is a
