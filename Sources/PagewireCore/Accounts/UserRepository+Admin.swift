@@ -2,13 +2,16 @@ import Foundation
 
 /// What an administrator records about a user beyond name and e-mail.
 public struct UserProfile: Sendable, Equatable {
-    /// Contact details (cover-page tokens).
+    /// Contact details (cover-page tokens): phone number.
     public var phone: String
+    /// Contact details: job title.
     public var jobTitle: String
-    /// Custom fields that flow into reports.
+    /// Custom field that flows into reports: cost centre.
     public var costCentre: String
+    /// Custom field that flows into reports: employee id.
     public var employeeID: String
 
+    /// A profile; every field is optional (empty).
     public init(phone: String = "", jobTitle: String = "", costCentre: String = "", employeeID: String = "") {
         self.phone = phone
         self.jobTitle = jobTitle

@@ -8,6 +8,7 @@ public struct WelcomeMessage: Codable, Sendable, Equatable {
     /// Work kind run by `pagewire-jobs`.
     public static let kind = "user.welcome"
 
+    /// The user to welcome.
     public var userID: Int64
     /// Whether the message links to the page where the user sets their password.
     public var credentialsLink: Bool
@@ -15,6 +16,7 @@ public struct WelcomeMessage: Codable, Sendable, Equatable {
     /// link carries the reseller's brand and domain.
     public var portalURL: String
 
+    /// A message for `userID`.
     public init(userID: Int64, credentialsLink: Bool, portalURL: String) {
         self.userID = userID
         self.credentialsLink = credentialsLink

@@ -10,13 +10,17 @@ extension Settings {
 extension NumberRepository {
     /// What a pool import did: numbers added, and every refused line with its reason.
     public struct PoolImportReport: Sendable, Equatable {
+        /// Numbers added to the pool.
         public var imported: Int
+        /// Lines not imported, with the reason.
         public var problems: [CSVProblem]
     }
 
     /// A refused line of an import.
     public struct CSVProblem: Sendable, Equatable {
+        /// The line of the file (1 is the header).
         public let line: Int
+        /// Why it was refused.
         public let reason: String
     }
 

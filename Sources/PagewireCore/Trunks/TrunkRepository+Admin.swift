@@ -2,10 +2,14 @@ import Foundation
 
 /// Why a trunk change was refused.
 public enum TrunkAdminError: Error, Equatable, CustomStringConvertible {
+    /// No such trunk or owner inside the caller's scope.
     case notFound
+    /// A field is not acceptable (the reason reads as a sentence for the admin).
     case invalid(String)
+    /// Trunk names are unique on the platform.
     case nameTaken(String)
 
+    /// The reason in words.
     public var description: String {
         switch self {
         case .notFound: "not found"
