@@ -51,6 +51,11 @@ struct AdminSettingsTests {
             let weak = try await admin.post("/admin/accounts/\(department.id)/users", [
                 ("csrf", csrf), ("email", "eve@clinic-a.example"), ("password_mode", "entered"), ("password", "Abcdefgh12345")])
             #expect(weak.status == 400 && weak.text.contains("at least 16 characters") && weak.text.contains("a symbol"))
+            // the cover page tab: the guide's seven behaviours
+            #expect(try await admin.post("/admin/accounts/\(department.id)/settings/coverpage", [
+                ("csrf", csrf), ("coverpage_template", "default"), ("coverpage_behaviour", "automatic_requires_attachment")]).status == 303)
+            #expect(try await SettingsRepository(database: h.database).effective(Settings.coverPageBehaviour, forUser: dana.id).value == .automaticRequiresAttachment)
+            #expect(try await admin.get("/admin/accounts/\(h.companyA.id)/settings/coverpage").text.components(separatedBy: "<option").count == 8)
             let limits = try await admin.get("/admin/accounts/\(h.companyA.id)/settings/limits")
             #expect(limits.status == 200 && !limits.text.contains("maximum_inventory"))
         }

@@ -77,11 +77,12 @@ struct SettingField: Sendable {
 /// The settings tabs an admin sees at every level (Concord's company, department and user
 /// settings), each a list of fields over the inherited settings.
 enum SettingsTab: String, CaseIterable, Sendable {
-    case fax, notifications, custom, limits, security
+    case fax, coverpage, notifications, custom, limits, security
 
     var title: String {
         switch self {
         case .fax: "Fax"
+        case .coverpage: "Cover page"
         case .notifications: "Notifications"
         case .custom: "Custom"
         case .limits: "Limits"
@@ -111,6 +112,24 @@ enum SettingsTab: String, CaseIterable, Sendable {
                       show: \.rawValue, parse: { try SettingField.choice($0, FaxMetadataFormat.self, current: $1) }),
                 .make(Settings.requireSPF, id: "require_spf", label: "Require SPF record for e-mail-to-fax", input: .checkbox,
                       show: { $0 ? "on" : "" }, parse: { text, _ in text != nil }),
+            ]
+        case .coverpage:
+            let behaviours: [(value: String, label: String)] = [
+                ("automatic", "Always add a cover page"),
+                ("automatic_requires_attachment", "Always add a cover page; an attachment is required"),
+                ("on_demand", "Add a cover page when the sender asks"),
+                ("on_demand_requires_attachment", "Add a cover page when the sender asks; an attachment is required"),
+                ("with_body_text", "Add a cover page with the e-mail body text"),
+                ("with_body_text_requires_attachment", "Add a cover page with the e-mail body text; an attachment is required"),
+                ("none", "Never add a cover page"),
+            ]
+            return [
+                .make(Settings.coverPageTemplate, id: "coverpage_template", label: "Default cover page template", input: .text, show: { $0 },
+                      parse: { text, current in text?.trimmingCharacters(in: .whitespaces) ?? current }),
+                .make(Settings.coverPageBehaviour, id: "coverpage_behaviour", label: "Cover page behaviour", input: .select(behaviours),
+                      show: \.rawValue, parse: { try SettingField.choice($0, CoverPageBehaviour.self, current: $1) }),
+                .make(Settings.coverPageRestrictToAssigned, id: "coverpage_restrict", label: "Users may only use the cover pages assigned to them",
+                      input: .checkbox, show: { $0 ? "on" : "" }, parse: { text, _ in text != nil }),
             ]
         case .notifications:
             func flag(_ id: String, _ label: String, _ path: WritableKeyPath<NotificationSettings, Bool> & Sendable) -> SettingField {
