@@ -11,6 +11,7 @@ enum JobHandlers {
         }
         return [
             RetentionPurgeHandler(database: database, vault: vault, logger: logger),
+            WelcomeMessageHandler(database: database, relay: relay, logger: logger),
             FaxRenderHandler(
                 scheduler: FaxScheduler(database: database), documents: vault.documents,
                 coverPageDirectory: URL(fileURLWithPath: configuration.resourcesDirectory + "/Templates/coverpages"), logger: logger),
@@ -19,7 +20,6 @@ enum JobHandlers {
                 webhooks: WebhookRepository(database: database), allowPrivateTargets: configuration.webhooksAllowPrivateTargets, logger: logger),
             MailNoticeHandler(sender: relay.map { MailNoticeSender(relay: $0) }, logger: logger),
             FaxNotificationHandler(notifier: relay.map { FaxNotifier(database: database, relay: $0) }, logger: logger),
-            WelcomeMessageHandler(database: database, relay: relay, logger: logger),
         ]
     }
 

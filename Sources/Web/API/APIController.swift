@@ -38,6 +38,7 @@ struct APIController {
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: document))
         }
         api.add(middleware: BearerAuthenticationMiddleware(tokens: APITokenRepository(database: database)))
+        AdminAPI.addRoutes(to: api, database: database)
         api.get("me") { _, context -> Response in
             let p = try context.requirePrincipal()
             return try APIJSON.response(Me(userId: p.userID, accountId: p.accountID, companyId: p.companyID, scopeAccountId: p.scope.rootID))
@@ -45,7 +46,6 @@ struct APIController {
         FaxesController(database: database, documents: vault.documents, maxBodyBytes: maxBodyBytes).addRoutes(to: api)
         WebhooksController(database: database, allowPrivateTargets: allowPrivateWebhookTargets).addRoutes(to: api)
         AuditLogController(database: database).addRoutes(to: api)
-        AdminAPI.addRoutes(to: api, database: database)
 
         // Requests under /v1 that match no route reach the router's not-found responder, which
         // runs the router's middleware: answer them with a problem document too.
