@@ -95,11 +95,9 @@ public struct Migrator: Sendable {
         let migrations = self.migrations
         let logger = self.logger
         return try await database.withConnection { connection in
-            // One lock per database: processes migrating the same database wait for each other,
-            // while the test suite's many throw-away databases migrate side by side.
-            let locked = try connection.query("SELECT GET_LOCK(CONCAT('pagewire_migrations.', DATABASE()), 120) AS got")
+            let locked = try connection.query("SELECT GET_LOCK('pagewire_migrations', 120) AS got")
             guard try locked.first?.optional("got", as: Int.self) == 1 else { throw MigrationError.lockTimeout }
-            defer { _ = try? connection.query("SELECT RELEASE_LOCK(CONCAT('pagewire_migrations.', DATABASE())) AS released") }
+            defer { _ = try? connection.query("SELECT RELEASE_LOCK('pagewire_migrations') AS released") }
 
             try connection.run("""
                 CREATE TABLE IF NOT EXISTS schema_migrations (
