@@ -13,6 +13,7 @@ enum JobHandlers {
         }
         return [
             RetentionPurgeHandler(database: database, vault: vault, logger: logger),
+            WelcomeMessageHandler(database: database, relay: relay, logger: logger),
             FaxRenderHandler(
                 scheduler: FaxScheduler(database: database), documents: vault.documents,
                 coverPageDirectory: URL(fileURLWithPath: configuration.resourcesDirectory + "/Templates/coverpages"), logger: logger),

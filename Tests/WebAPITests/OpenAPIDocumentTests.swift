@@ -75,6 +75,8 @@ struct OpenAPIDocumentTests {
             #expect(try await client.call(.post, "/v1/webhook-deliveries/999999/redeliver", token: f.adminAToken).status == .notFound)
             #expect(try await client.call(.delete, "/v1/webhooks/\(hookID)", token: f.bobToken).status == .notFound)
             #expect(try await client.call(.delete, "/v1/webhooks/\(hookID)", token: f.adminAToken).status == .noContent)
+            // administration: accounts, settings, users, admins, numbers, pools, trunks
+            try await AdminAPICoverage.exerciseAll(f, client)
             // the audit log: JSON and CSV for an administrator with the reports right; nobody else
             #expect(try await client.call(.get, "/v1/audit-log?action=key.vault_create", token: f.adminAToken).status == .ok)
             #expect(try await client.call(.get, "/v1/audit-log?format=csv", token: f.adminAToken).status == .ok)

@@ -56,6 +56,8 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case keyRecoveryUse = "key.recovery_use"
     case keyRecoveryReplace = "key.recovery_replace"
     case passwordChange = "key.password_change"
+    /// An administrator changed users, admins, the tree, numbers or trunks (the detail names the operation).
+    case adminChange = "admin.change"
 }
 
 /// One audit log row.

@@ -65,6 +65,9 @@ struct PageRenderer: Sendable {
         ("/porting", "Porting"), ("/profile/password", "Password"),
     ]
 
+    /// Shown to users who hold an admin grant; the admin pages show only what their rights open.
+    static let adminNavigation: [(href: String, label: String)] = [("/admin", "Administration")]
+
     func layout(title: String, context: PortalRequestContext, current: String?, csrf: String? = nil) -> Layout {
         let brand = context.brand
         let session = context.session
@@ -73,7 +76,8 @@ struct PageRenderer: Sendable {
             supportEmail: brand.supportEmail, title: title, signedIn: session != nil,
             userName: session.map { $0.user.displayName.isEmpty ? $0.user.email : $0.user.displayName } ?? "",
             csrf: csrf ?? session?.csrfToken ?? "",
-            nav: session == nil ? [] : Self.navigation.map { NavItem(href: $0.href, label: $0.label, current: $0.href == current) })
+            nav: session == nil ? [] : (Self.navigation + (session?.ownFaxesOnly == false ? Self.adminNavigation : []))
+                .map { NavItem(href: $0.href, label: $0.label, current: $0.href == current) })
     }
 
     /// An HTML response for `template` with `page` as its model.

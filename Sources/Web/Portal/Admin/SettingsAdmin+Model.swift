@@ -1,0 +1,113 @@
+import PagewireCore
+
+/// One settings tab at a node: every field with its effective value, where it comes from
+/// (platform default, set here, or inherited from a named level), and reset-to-inherited.
+struct SettingsAdminModel: Sendable {
+    struct TabLink: Sendable {
+        let href: String
+        let label: String
+        let current: Bool
+    }
+    struct Option: Sendable {
+        let value: String
+        let label: String
+        let selected: Bool
+    }
+    struct Field: Sendable {
+        let id: String
+        let label: String
+        let isSelect: Bool
+        let isCheckbox: Bool
+        let isNumber: Bool
+        let isText: Bool
+        let value: String
+        let checked: Bool
+        let options: [Option]
+        let origin: String
+        let overridden: Bool
+        /// Shown on the first field of a key overridden at this node.
+        let resetKey: String?
+    }
+    let tabs: AdminTabs
+    let settingTabs: [TabLink]
+    let title: String
+    let action: String
+    let fields: [Field]
+    let canChange: Bool
+    let notice: String?
+    let error: String?
+}
+
+extension SettingsAdminModel {
+    /// The links to the settings tabs the caller may open on this node.
+    static func tabLinks(_ target: AdminTarget, current: String) -> [TabLink] {
+        let id = target.account.id
+        var links: [TabLink] = []
+        if target.may(.viewSettings) {
+            links += SettingsTab.allCases.filter { !$0.isSecurity }.map {
+                TabLink(href: "/admin/accounts/\(id)/settings/\($0.rawValue)", label: $0.title, current: $0.title == current)
+            }
+        }
+        if target.account.kind == .company, target.may(.viewRetention) {
+            links.append(TabLink(href: "/admin/accounts/\(id)/retention", label: "Retention", current: current == "Retention"))
+        }
+        if target.may(.viewSecurityPolicy) { links.append(TabLink(href: "/admin/accounts/\(id)/security", label: "Security", current: current == "Security")) }
+        if target.may(.viewBlocklist) { links.append(TabLink(href: "/admin/accounts/\(id)/blocklist", label: "Blocklist", current: current == "Blocklist")) }
+        return links
+    }
+
+    static func query(_ tab: SettingsTab, _ target: AdminTarget, database: Database, canChange: Bool, action: String,
+                      notice: String? = nil, error: String? = nil) async throws -> SettingsAdminModel {
+        let settings = SettingsRepository(database: database)
+        let accounts = AccountRepository(database: database)
+        let node = target.account
+        var names: [Int64: String] = [:]
+        var seenKeys = Set<String>()
+        var fields: [Field] = []
+        for field in tab.fields(at: node.kind) {
+            let (value, origin) = try await field.read(settings, node.id, target.scope)
+            var overridden = false
+            let originText: String
+            switch origin {
+            case .platformDefault: originText = "Platform default"
+            case .user: originText = "Set for the user"
+            case .account(let id, let kind):
+                if id == node.id {
+                    overridden = true
+                    originText = "Set here"
+                } else {
+                    if names[id] == nil { names[id] = try await accounts.get(id, scope: target.scope)?.name ?? "" }
+                    let name = names[id] ?? ""
+                    originText = "Inherited from the \(kind.rawValue)" + (name.isEmpty ? "" : " \(name)")
+                }
+            }
+            let firstOfKey = seenKeys.insert(field.keyName).inserted
+            var options: [Option] = []
+            if case .select(let choices) = field.input {
+                options = choices.map { Option(value: $0.value, label: $0.label, selected: $0.value == value) }
+            }
+            fields.append(Field(
+                id: field.id, label: field.label, isSelect: !options.isEmpty, isCheckbox: field.input == .checkbox,
+                isNumber: field.input == .number, isText: field.input == .text, value: value, checked: value == "on", options: options,
+                origin: originText, overridden: overridden, resetKey: overridden && firstOfKey && canChange ? field.keyName : nil))
+        }
+        return SettingsAdminModel(
+            tabs: AdminTabs(target, current: "Settings"), settingTabs: tabLinks(target, current: tab.title), title: tab.title,
+            action: action, fields: fields, canChange: canChange, notice: notice, error: error)
+    }
+}
+
+/// The outbound blocklist of a node: search, add or paste numbers, remove, export.
+struct BlocklistAdminModel: Sendable {
+    let tabs: AdminTabs
+    let settingTabs: [SettingsAdminModel.TabLink]
+    let accountID: Int64
+    let search: String
+    let numbers: [String]
+    let hasNumbers: Bool
+    let total: Int
+    let origin: String
+    let canChange: Bool
+    let notice: String?
+    let error: String?
+}
