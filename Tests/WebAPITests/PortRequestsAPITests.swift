@@ -88,6 +88,7 @@ struct PortRequestsAPITests {
         #expect(done.object["state"] as? String == "completed")
         #expect(try await client.call(.post, "/v1/port-requests/\(id)/cancel", token: customer).status == .conflict)
         let inventory = try await NumberRepository(database: f.database).inventory(of: f.companyA.id, scope: f.companyA.scope)
+            .filter { $0.e164.hasPrefix("+131255501") }  // (other tests' numbers may share the company)
         #expect(inventory.map(\.e164) == ["+13125550101", "+13125550102"] && inventory.allSatisfy { $0.ported && $0.state == .unassigned })
 
         // a second request: edited while new, then cancelled, its numbers leave the inventory
@@ -98,7 +99,8 @@ struct PortRequestsAPITests {
                                            json: request.replacingOccurrences(of: "0101", with: "0203").replacingOccurrences(of: "\"(312) 555-0102\"", with: "\"3125550204\""))
         #expect((edited.object["numbers"] as? [String]) == ["+13125550203", "+13125550204"])
         #expect(try await client.call(.post, "/v1/port-requests/\(secondID)/cancel", token: customer).object["state"] as? String == "cancelled")
-        #expect(try await NumberRepository(database: f.database).inventory(of: f.companyA.id, state: .pendingPort, scope: f.companyA.scope).isEmpty)
+        #expect(try await NumberRepository(database: f.database).inventory(of: f.companyA.id, state: .pendingPort, scope: f.companyA.scope)
+            .filter { $0.e164.hasPrefix("+131255502") }.isEmpty)
     }
 
     @Test func aPortRequestThroughTheAPI() async throws {
