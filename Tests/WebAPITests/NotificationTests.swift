@@ -5,46 +5,6 @@ import PagewireCore
 import Testing
 @testable import Web
 
-/// scripts/lib/smtp_sink.py (aiosmtpd) as a child process: a real SMTP server on loopback.
-final class SMTPSink: @unchecked Sendable {
-    let directory: String
-    let process: Process
-    let port: Int
-
-    init(failFirst: Int) throws {
-        directory = NSTemporaryDirectory() + "pw-smtp-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
-        let python = ProcessInfo.processInfo.environment["PAGEWIRE_TEST_PYTHON"] ?? TestDatabase.repositoryRoot + "/var/venv-test/bin/python"
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [TestDatabase.repositoryRoot + "/scripts/lib/smtp_sink.py", directory, "--fail-first", String(failFirst)]
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        // The sink writes its port to a file once it listens.
-        var found: Int?
-        for _ in 0..<200 {
-            if let text = try? String(contentsOfFile: directory + "/port", encoding: .utf8), let n = Int(text) { found = n; break }
-            Thread.sleep(forTimeInterval: 0.05)
-        }
-        guard let port = found else { process.terminate(); throw CocoaError(.fileReadCorruptFile) }
-        self.port = port
-    }
-
-    /// The stored messages, in arrival order.
-    var messages: [[String: Any]] {
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".json") }
-            .sorted { Int($0.dropLast(5)) ?? 0 < Int($1.dropLast(5)) ?? 0 }
-        return names.compactMap { name in
-            (try? Data(contentsOf: URL(fileURLWithPath: directory + "/" + name))).flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }
-        }
-    }
-
-    func stop() {
-        kill(process.processIdentifier, SIGKILL)  // it keeps nothing to flush
-        process.waitUntilExit()
-        try? FileManager.default.removeItem(atPath: directory)
-    }
-}
-
 @Suite("E-mail notifications")
 struct NotificationTests {
     @Test func noticesReachARealSMTPServerOnceEachThroughAnOutage() async throws {
@@ -54,7 +14,7 @@ struct NotificationTests {
                 Settings.notifications,
                 to: NotificationSettings(outboundSuccess: true, outboundFailure: true, inboundReceived: true, emailToFaxInitialNotice: true, includeDocument: false),
                 atAccount: f.companyA.id, scope: f.companyA.scope)
-            let sink = try SMTPSink(failFirst: 1)
+            let sink = try TestSMTPSink(failFirst: 1)
             defer { sink.stop() }
             let temporary = NSTemporaryDirectory() + "pw-jobs-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
             defer { try? FileManager.default.removeItem(atPath: temporary) }
@@ -105,7 +65,7 @@ struct MailNoticeDeliveryTests {
     @Test func aQueuedAnswerReachesARealSMTPServerAsAnAutomaticReply() async throws {
         try await APIFixture.with { f, _ in
             // setup: the gateway's answer to a refused message, queued as the gateway queues it
-            let sink = try SMTPSink(failFirst: 0)
+            let sink = try TestSMTPSink(failFirst: 0)
             defer { sink.stop() }
             let notice = MailNotice(to: "dr.roe@clinic-a.test", subject: "Fax to 206-555-0100 refused: no attachment",
                                     text: "Your e-mail had no document to fax.", inReplyTo: "abc@mua.test",
