@@ -57,6 +57,8 @@ struct Portal: Sendable {
         ContactsController(database: database, renderer: renderer).addRoutes(to: router)
         SendFaxController(database: database, renderer: renderer, vault: vault).addRoutes(to: router)
         ProfileController(database: database, renderer: renderer).addRoutes(to: router)
+        // E-mail to fax administration (issue 10).
+        EmailToFaxAdminController(database: database, renderer: renderer).addRoutes(to: router)
     }
 
     /// The brand's colours as CSS custom properties (validated again: they go into a stylesheet).

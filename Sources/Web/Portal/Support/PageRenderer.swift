@@ -65,6 +65,11 @@ struct PageRenderer: Sendable {
         ("/profile/password", "Password"),
     ]
 
+    /// Pages only administrators (users with an admin grant) are shown in the menu.
+    static let adminNavigation: [(href: String, label: String)] = [
+        (EmailToFaxAdminController.path, "E-mail to fax"),
+    ]
+
     func layout(title: String, context: PortalRequestContext, current: String?, csrf: String? = nil) -> Layout {
         let brand = context.brand
         let session = context.session
@@ -73,7 +78,9 @@ struct PageRenderer: Sendable {
             supportEmail: brand.supportEmail, title: title, signedIn: session != nil,
             userName: session.map { $0.user.displayName.isEmpty ? $0.user.email : $0.user.displayName } ?? "",
             csrf: csrf ?? session?.csrfToken ?? "",
-            nav: session == nil ? [] : Self.navigation.map { NavItem(href: $0.href, label: $0.label, current: $0.href == current) })
+            nav: session.map { s in
+                (Self.navigation + (s.ownFaxesOnly ? [] : Self.adminNavigation)).map { NavItem(href: $0.href, label: $0.label, current: $0.href == current) }
+            } ?? [])
     }
 
     /// An HTML response for `template` with `page` as its model.
