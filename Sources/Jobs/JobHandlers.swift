@@ -19,6 +19,8 @@ enum JobHandlers {
                 webhooks: WebhookRepository(database: database), allowPrivateTargets: configuration.webhooksAllowPrivateTargets, logger: logger),
             MailNoticeHandler(sender: relay.map { MailNoticeSender(relay: $0) }, logger: logger),
             FaxNotificationHandler(notifier: relay.map { FaxNotifier(database: database, relay: $0) }, logger: logger),
+            PasswordResetMailHandler(
+                mailer: relay.map { PasswordResetMailer(database: database, relay: $0, publicURL: configuration.webPublicURL) }, logger: logger),
         ]
     }
 

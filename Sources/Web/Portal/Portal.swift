@@ -59,6 +59,7 @@ struct Portal: Sendable {
         ProfileController(database: database, renderer: renderer).addRoutes(to: router)
         // E-mail to fax administration (issue 10).
         EmailToFaxAdminController(database: database, renderer: renderer).addRoutes(to: router)
+        PasswordResetController(database: database, renderer: renderer).addRoutes(to: router)
     }
 
     /// The brand's colours as CSS custom properties (validated again: they go into a stylesheet).
