@@ -203,6 +203,33 @@ public struct MailAdministration: Sendable {
         try await SendingAddressRepository.unregister(address, userID: userID, account: account, scope: g.account.scope, database: database, actor: actor)
     }
 
+    // MARK: - A user's own addresses (profile)
+
+    /// The addresses `userID` registered for themselves (or an admin registered for them).
+    public func ownAddresses(userID: Int64) async throws -> [String] {
+        let (_, account) = try await user(userID)
+        return try await SendingAddressRepository(database: database).list(userID: userID, scope: account.scope)
+    }
+
+    /// Registers an address for the signed-in user themselves (audited).
+    public func addOwnAddress(_ address: String, userID: Int64, by actor: AuditActor) async throws {
+        let (_, account) = try await user(userID)
+        try await SendingAddressRepository.register(address, userID: userID, account: account, scope: account.scope, database: database, actor: actor)
+    }
+
+    /// Removes one of the signed-in user's own registered addresses (audited).
+    public func removeOwnAddress(_ address: String, userID: Int64, by actor: AuditActor) async throws {
+        let (_, account) = try await user(userID)
+        try await SendingAddressRepository.unregister(address, userID: userID, account: account, scope: account.scope, database: database, actor: actor)
+    }
+
+    /// The fax domains of a user's company (where their e-mails go).
+    public func companyDomains(userID: Int64) async throws -> [String] {
+        let (_, account) = try await user(userID)
+        guard let companyID = account.kind == .company ? account.id : account.companyID else { return [] }
+        return try await database.query("SELECT domain FROM fax_domains WHERE company_id = ? ORDER BY domain", companyID).map { try $0.get("domain") }
+    }
+
     private func actorID(_ actor: AuditActor) throws -> Int64 {
         guard let id = actor.userID else { throw Refusal.notFound }
         return id

@@ -60,6 +60,7 @@ struct Portal: Sendable {
         // E-mail to fax administration (issue 10).
         EmailToFaxAdminController(database: database, renderer: renderer).addRoutes(to: router)
         PasswordResetController(database: database, renderer: renderer).addRoutes(to: router)
+        ProfileOverviewController(database: database, renderer: renderer).addRoutes(to: router)
     }
 
     /// The brand's colours as CSS custom properties (validated again: they go into a stylesheet).

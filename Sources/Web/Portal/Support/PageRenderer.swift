@@ -62,7 +62,7 @@ struct PageRenderer: Sendable {
 
     static let navigation: [(href: String, label: String)] = [
         ("/dashboard", "Dashboard"), ("/send", "Send fax"), ("/outbox", "Outbox"), ("/inbox", "Inbox"), ("/contacts", "Contacts"),
-        ("/profile/password", "Password"),
+        ("/profile", "Profile"),
     ]
 
     /// Pages only administrators (users with an admin grant) are shown in the menu.
