@@ -70,6 +70,8 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                // portal: page thumbnails and PDF/TIFF downloads of a fax (issue 7)
+                "FaxEngine",
             ],
             path: "Sources/Web"
         ),
@@ -101,7 +103,7 @@ let package = Package(
         .target(name: "CProcessShim", path: "Sources/CProcessShim"),
         .testTarget(
             name: "PortalTests",
-            dependencies: ["Web", "PagewireCore", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Web", "PagewireCore", "FaxEngine", .product(name: "Logging", package: "swift-log")],
             path: "Tests/PortalTests",
             exclude: ["Browser"]
         ),
