@@ -103,7 +103,8 @@ let package = Package(
         .target(name: "CProcessShim", path: "Sources/CProcessShim"),
         .testTarget(
             name: "PortalTests",
-            dependencies: ["Web", "PagewireCore", "FaxEngine", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Web", "PagewireCore", "FaxEngine", .product(name: "Logging", package: "swift-log"),
+                           .product(name: "Crypto", package: "swift-crypto")],
             path: "Tests/PortalTests",
             exclude: ["Browser"]
         ),

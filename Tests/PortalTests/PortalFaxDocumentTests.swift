@@ -81,6 +81,7 @@ struct PortalFaxDocumentTests {
             try await h.users.grant(userID: staff.id, accountID: h.reseller.id, rights: AdminRight.all, scope: h.platform.scope)
             let ops = h.browser()
             #expect(try await ops.signIn("ops@resell.example", PortalHarness.password).status == 303)
+            try await PortalSecondFactorTests.pass(ops)
             let opsDetail = try await ops.get("/faxes/\(faxID)")
             #expect(opsDetail.status == 200 && !opsDetail.text.contains("/pages/1"))
             #expect(try await ops.get("/faxes/\(faxID)/document").status == 403)

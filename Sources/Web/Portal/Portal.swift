@@ -62,6 +62,8 @@ struct Portal: Sendable {
         PasswordResetController(database: database, renderer: renderer).addRoutes(to: router)
         ProfileOverviewController(database: database, renderer: renderer).addRoutes(to: router)
         FaxDocumentsController(database: database, vault: vault, renderer: renderer).addRoutes(to: router)
+        SecondFactorController(database: database, renderer: renderer, secondFactor: SecondFactor(database: database, transit: vault.documents.transit))
+            .addRoutes(to: router)
     }
 
     /// The brand's colours as CSS custom properties (validated again: they go into a stylesheet).

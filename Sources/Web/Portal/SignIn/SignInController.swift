@@ -49,6 +49,11 @@ struct SignInController: Sendable {
                 headers.append(HTTPField(name: .setCookie, value: FaxDocumentsController.vaultCookie(vaultToken)))
             }
             headers.append(HTTPField(name: .setCookie, value: "\(CSRFMiddleware.cookieName)=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Strict"))
+            // Platform and reseller staff are let through only after their TOTP code.
+            if SecondFactor.isRequired(for: session.account) {
+                try await signIn.sessions.setStage(token: token, .secondFactor)
+                return PageRenderer.redirect(SecondFactorController.path, headers: headers)
+            }
             return PageRenderer.redirect(expired ? "/profile/password" : next.isEmpty ? "/dashboard" : next, headers: headers)
         case .rejected:
             return try showForm(request, anonymous, model: SignInModel(login: login, next: next, message: "The username or password is not right."), status: .unauthorized)

@@ -78,7 +78,7 @@ struct PageRenderer: Sendable {
             supportEmail: brand.supportEmail, title: title, signedIn: session != nil,
             userName: session.map { $0.user.displayName.isEmpty ? $0.user.email : $0.user.displayName } ?? "",
             csrf: csrf ?? session?.csrfToken ?? "",
-            nav: session.map { s in
+            nav: session.flatMap { $0.needsSecondFactor ? nil : $0 }.map { s in
                 (Self.navigation + (s.ownFaxesOnly ? [] : Self.adminNavigation)).map { NavItem(href: $0.href, label: $0.label, current: $0.href == current) }
             } ?? [])
     }
