@@ -87,6 +87,18 @@ struct PortalSecondFactorTests {
             _ = try await third.signIn("ops@resell.example", PortalHarness.password)
             #expect(try await third.post("/signin/second-factor", [("code", "123456")]).status == 403)
 
+            // act: the authenticator was lost; the operator removes it with pagewire-jobs
+            let command = try TestProcess.start(
+                "pagewire-jobs", ["reset-second-factor", "--login", "ops@resell.example"],
+                environment: ["PAGEWIRE_DATABASE_URL": h.test.url.urlString])
+            #expect(command.wait() == 0)
+            // check: every session of the user ended; the next sign-in shows a new key
+            #expect(try await ops.get("/dashboard").status == 303)
+            let fresh = h.browser()
+            _ = try await fresh.signIn("ops@resell.example", PortalHarness.password)
+            let newKey = Self.key(in: try await fresh.get("/signin/second-factor").text)
+            #expect(newKey != nil && newKey != key)
+
             // check: a company user goes straight in
             let alice = h.browser()
             #expect(try await alice.signIn("alice@clinic-a.example", PortalHarness.password).header("Location") == "/dashboard")

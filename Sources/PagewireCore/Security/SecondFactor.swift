@@ -80,8 +80,8 @@ public struct SecondFactor: Sendable {
         return used.affectedRows == 1 ? .accepted : .refused
     }
 
-    /// Removes a user's authenticator (they enrol again at their next sign-in).
-    public func reset(userID: Int64) async throws {
+    /// Removes a user's authenticator (they enrol again at their next sign-in); needs no transit key.
+    public static func reset(userID: Int64, database: Database) async throws {
         try await database.execute("DELETE FROM user_totp WHERE user_id = ?", userID)
     }
 
