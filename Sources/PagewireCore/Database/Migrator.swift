@@ -95,9 +95,11 @@ public struct Migrator: Sendable {
         let migrations = self.migrations
         let logger = self.logger
         return try await database.withConnection { connection in
-            let locked = try connection.query("SELECT GET_LOCK('pagewire_migrations', 120) AS got")
+            // One lock per database: processes migrating the same database wait for each other; other
+            // databases on the server (one per test) need not queue behind them.
+            let locked = try connection.query("SELECT GET_LOCK(CONCAT('pw_migrations_', MD5(DATABASE())), 120) AS got")
             guard try locked.first?.optional("got", as: Int.self) == 1 else { throw MigrationError.lockTimeout }
-            defer { _ = try? connection.query("SELECT RELEASE_LOCK('pagewire_migrations') AS released") }
+            defer { _ = try? connection.query("SELECT RELEASE_LOCK(CONCAT('pw_migrations_', MD5(DATABASE()))) AS released") }
 
             try connection.run("""
                 CREATE TABLE IF NOT EXISTS schema_migrations (
