@@ -21,6 +21,8 @@ enum JobHandlers {
             FaxNotificationHandler(notifier: relay.map { FaxNotifier(database: database, relay: $0) }, logger: logger),
             PasswordResetMailHandler(
                 mailer: relay.map { PasswordResetMailer(database: database, relay: $0, publicURL: configuration.webPublicURL) }, logger: logger),
+            AddressVerificationMailHandler(
+                mailer: relay.map { SendingAddressVerificationMailer(database: database, relay: $0, publicURL: configuration.webPublicURL) }, logger: logger),
         ]
     }
 

@@ -30,13 +30,40 @@ struct PortalProfileTests {
             #expect(try await h.users.get(h.userA.id, scope: h.companyA.scope)?.displayName == "Dr. Alice Anders")
             #expect(try await alice.get("/dashboard").text.contains("Dr. Alice Anders"))
 
-            // act: a scanner address of her own
-            let added = try await alice.post("/profile/addresses", [("csrf", csrf), ("address", "Scanner-2@Clinic-A.example")])
-            // check: listed, and the gateway now takes her mail from it
-            #expect(added.status == 303 && added.header("Location") == "/profile?done=added")
-            #expect(try await alice.get("/profile?done=added").text.contains("<li>scanner-2@clinic-a.example"))
+            // act: a scanner address of her own: a link goes to that address first
+            let sink = try TestSMTPSink()
+            defer { sink.stop() }
+            let requested = try await alice.post("/profile/addresses", [("csrf", csrf), ("address", "Scanner-2@Clinic-A.example")])
+            #expect(requested.status == 303 && requested.header("Location")?.hasPrefix("/profile?done=verify") == true)
             let senders = SendingAddressRepository(database: h.database)
+            #expect(try await senders.authorisedSender("scanner-2@clinic-a.example", companyID: h.companyA.id) == nil)
+            let mailer = SendingAddressVerificationMailer(
+                database: h.database, relay: .init(url: "smtp://127.0.0.1:\(sink.port)", from: "fax@pagewire.test"), publicURL: "https://portal.pagewire.test")
+            let queue = WorkQueue(database: h.database, owner: "test")
+            let item = try #require(try await queue.claim(kinds: [SendingAddressVerification.mailKind]).first)
+            try await mailer.handle(payload: item.payload)
+            _ = try await queue.complete(item)
+            let mail = try #require(sink.messages.first)
+            #expect((mail["rcpt_tos"] as? [String]) == ["scanner-2@clinic-a.example"])
+            let text = mail["data"] as? String ?? ""
+            let range = try #require(text.range(of: #"/profile/addresses/confirm\?token=[A-Za-z0-9_-]{43}"#, options: .regularExpression), "\(text)")
+            #expect(text.contains("https://portal.pagewire.test/profile/addresses/confirm?token="))
+            let link = String(text[range])
+            let token = String(link.dropFirst("/profile/addresses/confirm?token=".count))
+            // check: someone else signed in cannot use Alice's link; opening it changes nothing
+            let bob = h.browser()
+            #expect(try await bob.signIn("bob@firm-b.example", PortalHarness.password).status == 303)
+            #expect(try await bob.get(link).status == 400)
+            let confirmPage = try await alice.get(link)
+            #expect(confirmPage.status == 200 && confirmPage.text.contains("scanner-2@clinic-a.example"))
+            #expect(try await senders.authorisedSender("scanner-2@clinic-a.example", companyID: h.companyA.id) == nil)
+            // act: Alice confirms
+            let confirmed = try await alice.post("/profile/addresses/confirm", [("csrf", csrf), ("token", token)])
+            // check: listed, and the gateway now takes her mail from it; the link works once
+            #expect(confirmed.status == 303 && confirmed.header("Location") == "/profile?done=added")
+            #expect(try await alice.get("/profile?done=added").text.contains("<li>scanner-2@clinic-a.example"))
             #expect(try await senders.authorisedSender("scanner-2@clinic-a.example", companyID: h.companyA.id)?.id == h.userA.id)
+            #expect(try await alice.post("/profile/addresses/confirm", [("csrf", csrf), ("token", token)]).status == 400)
 
             // check: a colleague's own address cannot be claimed, nor an address of someone else's list removed
             let claimed = try await alice.post("/profile/addresses", [("csrf", csrf), ("address", "carol@clinic-a.example")])
@@ -54,8 +81,6 @@ struct PortalProfileTests {
             #expect(try await senders.authorisedSender("scanner-2@clinic-a.example", companyID: h.companyA.id) == nil)
             #expect(try await alice.get("/profile").text.contains("No other sending address yet."))
             // check: Bob in company B sees his own (empty) profile, nothing of Alice's
-            let bob = h.browser()
-            #expect(try await bob.signIn("bob@firm-b.example", PortalHarness.password).status == 303)
             let bobs = try await bob.get("/profile")
             #expect(bobs.status == 200 && !bobs.text.contains("clinic-a") && bobs.text.contains("no fax domain yet"))
         }

@@ -27,17 +27,7 @@ public struct PasswordResetMailer: Sendable {
     public func handle(payload: String, now: Date = Date()) async throws -> Outcome {
         let login = (try? JSONDecoder().decode([String: String].self, from: Data(payload.utf8)))?["login"] ?? ""
         guard let user = try await reset.user(forLogin: login) else { return .noSuchUser }
-        let path: String = try await database.query("SELECT path FROM accounts WHERE id = ?", user.accountID)[0].get("path")
-        // The user's nearest brand host, from their own node up.
-        let host: String? = try await database.query(
-            """
-            SELECT d.host FROM brand_domains d JOIN accounts a ON a.id = d.account_id
-            WHERE ? LIKE CONCAT(a.path, '%') ORDER BY LENGTH(a.path) DESC, d.host LIMIT 1
-            """, path
-        ).first?.get("host")
-        var brand = Brand.platformDefault
-        if let host { brand = try await BrandRepository(database: database).brand(forHost: host) }
-        let base = host.map { "https://" + $0 } ?? publicURL.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+        let (base, brand) = try await PortalLinks.base(forUser: user.id, database: database, publicURL: publicURL)
         let token = try await reset.issue(userID: user.id, now: now)
         let minutes = Int(PasswordReset.lifetime / 60)
         let name = user.displayName.isEmpty ? user.email : user.displayName

@@ -12,3 +12,11 @@ struct ProfileOverviewModel: Sendable {
     let notice: String?
     let error: String?
 }
+
+/// `/profile/addresses/confirm?token=…`: confirm a sending address through the e-mailed link
+/// (opening the link changes nothing; the button does).
+struct ConfirmAddressModel: Sendable {
+    let token: String
+    let address: String
+    let valid: Bool
+}

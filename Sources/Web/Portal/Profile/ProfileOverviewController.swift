@@ -12,7 +12,8 @@ struct ProfileOverviewController: Sendable {
             let session = try context.requireSession()
             let notice: String? = switch request.uri.queryParameters["done"].map(String.init) {
             case "name": "Your name was saved."
-            case "added": "Address registered: you can e-mail faxes from it now."
+            case "added": "Address confirmed: you can e-mail faxes from it now."
+            case "verify": "We e-mailed a link to \(request.uri.queryParameters["address"].map(String.init) ?? "the address"). The address works once you open the link there while signed in."
             case "removed": "Address removed."
             default: nil
             }
@@ -28,11 +29,41 @@ struct ProfileOverviewController: Sendable {
             }
             return PageRenderer.redirect("/profile?done=name")
         }
+        // An address of one's own works only after the link e-mailed to it is opened.
         router.post("/profile/addresses") { _, context in
             let session = try context.requireSession()
-            return try await change(session, context, done: "added") {
-                try await $0.addOwnAddress(context.form["address"] ?? "", userID: session.user.id, by: $1)
+            do {
+                switch try await SendingAddressVerification(database: database).request(context.form["address"] ?? "", userID: session.user.id) {
+                case .sent(let address):
+                    return PageRenderer.redirect("/profile?done=verify&address=\(address.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")")
+                case .limited:
+                    return try await page(session, context, notice: nil, error: "Too many confirmation e-mails this hour. Try again later.", status: .tooManyRequests)
+                }
+            } catch let refusal as MailAdministration.Refusal {
+                return try await page(session, context, notice: nil, error: refusal.description, status: .badRequest)
             }
+        }
+        router.get("/profile/addresses/confirm") { request, context in
+            let session = try context.requireSession()
+            let token = request.uri.queryParameters["token"].map(String.init) ?? ""
+            let address = try await SendingAddressVerification(database: database).pending(token: token, userID: session.user.id)
+            let model = ConfirmAddressModel(token: token, address: address ?? "", valid: address != nil)
+            return try renderer.render("profile/confirm", title: "Confirm sending address", page: model, context: context, current: "/profile",
+                                       status: address == nil ? .badRequest : .ok)
+        }
+        router.post("/profile/addresses/confirm") { _, context in
+            let session = try context.requireSession()
+            let token = context.form["token"] ?? ""
+            let actor = AuditActor.user(session.user.id, label: session.user.username, ip: context.remoteAddress)
+            do {
+                guard try await SendingAddressVerification(database: database).confirm(token: token, userID: session.user.id, actor: actor) != nil else {
+                    let model = ConfirmAddressModel(token: "", address: "", valid: false)
+                    return try renderer.render("profile/confirm", title: "Confirm sending address", page: model, context: context, current: "/profile", status: .badRequest)
+                }
+            } catch let refusal as MailAdministration.Refusal {
+                return try await page(session, context, notice: nil, error: refusal.description, status: .badRequest)
+            }
+            return PageRenderer.redirect("/profile?done=added")
         }
         router.post("/profile/addresses/remove") { _, context in
             let session = try context.requireSession()
