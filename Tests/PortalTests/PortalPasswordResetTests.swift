@@ -101,6 +101,8 @@ struct PortalPasswordResetTests {
             // check: the reset is audited, and Alice's vault access waits for a key holder (the old password was not used)
             #expect(try await h.database.query("SELECT COUNT(*) AS n FROM audit_log WHERE detail = 'password set through an e-mailed reset link'")[0].get("n", as: Int.self) == 1)
             #expect(try await CompanyKeyring(database: h.database).pendingUsers(companyID: h.companyA.id).contains(h.userA.id))
+            #expect(try await h.database.query("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'key.reset' AND detail LIKE 'password reset by the user%'")[0]
+                .get("n", as: Int.self) == 1)
         }
     }
 

@@ -124,7 +124,8 @@ public struct PasswordReset: Sendable {
         let label: String = try current?.get("username") ?? "user \(userID)"
         let actor = AuditActor.user(userID, label: label, ip: remoteAddress)
         // The old password is unknown, so the user's vault key cannot be re-wrapped: a new key pair, grants pending.
-        let outcome = try await changer.keyring.resetUser(userID: userID, newPassword: new, actor: actor, now: now)
+        let outcome = try await changer.keyring.resetUser(
+            userID: userID, newPassword: new, actor: actor, reason: "password reset by the user through an e-mailed link", now: now)
         try await changer.store(userID: userID, new: new, oldHash: currentHash, now: now)
         try await database.execute("DELETE FROM password_resets WHERE user_id = ? AND used_at IS NULL", userID)
         try await database.execute("DELETE FROM portal_sessions WHERE user_id = ?", userID)
