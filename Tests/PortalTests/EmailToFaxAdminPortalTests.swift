@@ -58,6 +58,17 @@ struct EmailToFaxAdminPortalTests {
             #expect(try await b.post("/admin/email-to-fax/domains", [("csrf", bCSRF), ("company", "\(h.companyA.id)"), ("domain", "evil.example")]).status == 404)
             #expect(try await FaxDomainRepository(database: h.database).list(scope: h.companyA.scope).map(\.domain) == ["fax.clinic-a.example"])
 
+            // check: a read-only admin of company A sees the addresses without the forms, and changes nothing
+            let viewer = try await h.users.create(accountID: h.companyA.id, email: "viewer@clinic-a.example", password: PortalHarness.password, scope: h.platform.scope)
+            try await h.users.grant(userID: viewer.id, accountID: h.companyA.id, rights: [.readOnly, .settings, .manageUsers], scope: h.platform.scope)
+            let v = h.browser()
+            #expect(try await v.signIn("viewer@clinic-a.example", PortalHarness.password).status == 303)
+            let readOnly = try await v.get("/admin/email-to-fax/users/\(h.userA.id)")
+            #expect(readOnly.status == 200 && readOnly.text.contains("scanner@clinic-a.example") && !readOnly.text.contains("Register an address"))
+            let vCSRF = try #require(TestBrowser.csrf(in: readOnly.text))
+            #expect(try await v.post("/admin/email-to-fax/users/\(h.userA.id)/addresses", [("csrf", vCSRF), ("address", "x@clinic-a.example")]).status == 403)
+            #expect(!(try await v.get("/admin/email-to-fax")).text.contains("Add a fax domain"))
+
             // check: a plain user has no such page and no menu entry
             let alice = h.browser()
             #expect(try await alice.signIn("alice@clinic-a.example", PortalHarness.password).status == 303)

@@ -53,6 +53,8 @@ public struct MailAdministration: Sendable {
         public let user: User
         /// Their registered addresses (their own e-mail address always counts too).
         public let addresses: [String]
+        /// Whether the admin asking may add and remove addresses (not read-only).
+        public var changeable: Bool = false
     }
 
     // MARK: - Access
@@ -186,7 +188,9 @@ public struct MailAdministration: Sendable {
     public func sender(_ userID: Int64, adminID: Int64) async throws -> SenderEntry {
         let (user, account) = try await user(userID)
         let g = try await grant(adminID, on: account, right: .manageUsers, change: false)
-        return SenderEntry(user: user, addresses: try await SendingAddressRepository(database: database).list(userID: userID, scope: g.account.scope))
+        var entry = SenderEntry(user: user, addresses: try await SendingAddressRepository(database: database).list(userID: userID, scope: g.account.scope))
+        entry.changeable = try await UserRepository(database: database).grants(of: adminID).contains { $0.allows(.manageUsers, on: account) }
+        return entry
     }
 
     /// Registers `address` for the user `userID`.

@@ -34,6 +34,8 @@ struct SendingAddressesAdminModel: Sendable {
     let ownAddress: String
     let addresses: [String]
     let hasAddresses: Bool
+    /// False for a read-only admin: the list without the forms.
+    let changeable: Bool
     let notice: String?
     let error: String?
 }

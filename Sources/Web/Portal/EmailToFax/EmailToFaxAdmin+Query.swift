@@ -22,6 +22,6 @@ extension SendingAddressesAdminModel {
         let name = entry.user.displayName.isEmpty ? entry.user.email : entry.user.displayName
         return SendingAddressesAdminModel(
             userID: userID, heading: "Sending addresses of \(name)", ownAddress: entry.user.email, addresses: entry.addresses,
-            hasAddresses: !entry.addresses.isEmpty, notice: notice, error: error)
+            hasAddresses: !entry.addresses.isEmpty, changeable: entry.changeable, notice: notice, error: error)
     }
 }
