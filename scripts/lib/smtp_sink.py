@@ -7,13 +7,13 @@ Prints "PORT <n>" and writes DIRECTORY/port once listening, then stores every ac
 ({"mail_from", "rcpt_tos", "data"}). With --fail-first N the first N messages are answered
 "451 try again later" (a relay outage) and not stored. Runs until SIGTERM.
 """
-import asyncio
 import json
 import os
 import signal
 import sys
+import threading
 
-from aiosmtpd.smtp import SMTP
+from aiosmtpd.controller import Controller
 
 
 class Sink:
@@ -22,37 +22,30 @@ class Sink:
         self.fail_first = fail_first
         self.seen = 0
         self.stored = 0
+        self.lock = threading.Lock()
 
     async def handle_DATA(self, server, session, envelope):
-        # One event loop thread: the counters need no lock.
-        self.seen += 1
-        if self.seen <= self.fail_first:
-            return "451 4.3.0 try again later"
-        self.stored += 1
+        with self.lock:
+            self.seen += 1
+            if self.seen <= self.fail_first:
+                return "451 4.3.0 try again later"
+            self.stored += 1
+            n = self.stored
         record = {"mail_from": envelope.mail_from, "rcpt_tos": envelope.rcpt_tos,
                   "data": envelope.content.decode("utf-8", "replace")}
-        path = os.path.join(self.directory, f"{self.stored}.json")
+        path = os.path.join(self.directory, f"{n}.json")
         with open(path + ".tmp", "w") as f:
             json.dump(record, f)
         os.rename(path + ".tmp", path)
         return "250 OK"
 
 
-async def serve(directory, fail_first):
-    loop = asyncio.get_running_loop()
-    sink = Sink(directory, fail_first)
-    # Port 0: the kernel picks a free port, so parallel tests never race for one.
-    server = await loop.create_server(lambda: SMTP(sink, hostname="sink.test"), host="127.0.0.1", port=0)
-    port = server.sockets[0].getsockname()[1]
-    print(f"PORT {port}", flush=True)
-    with open(os.path.join(directory, "port.tmp"), "w") as f:
-        f.write(str(port))
-    os.rename(os.path.join(directory, "port.tmp"), os.path.join(directory, "port"))
-    stop = asyncio.Event()
-    loop.add_signal_handler(signal.SIGTERM, stop.set)
-    await stop.wait()
-    server.close()
-    await server.wait_closed()
+class KernelPortController(Controller):
+    """Listens on a port the kernel picks (port 0) and learns it before the readiness probe."""
+
+    def _trigger_server(self):
+        self.port = self.server.sockets[0].getsockname()[1]
+        super()._trigger_server()
 
 
 def main():
@@ -61,7 +54,18 @@ def main():
     directory = sys.argv[1]
     fail_first = int(sys.argv[sys.argv.index("--fail-first") + 1]) if "--fail-first" in sys.argv else 0
     os.makedirs(directory, exist_ok=True)
-    asyncio.run(serve(directory, fail_first))
+    controller = KernelPortController(Sink(directory, fail_first), hostname="127.0.0.1", port=0)
+    controller.start()
+    port = controller.port
+    print(f"PORT {port}", flush=True)
+    with open(os.path.join(directory, "port.tmp"), "w") as f:
+        f.write(str(port))
+    os.rename(os.path.join(directory, "port.tmp"), os.path.join(directory, "port"))
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    while not stop.wait(0.2):  # a timed wait lets the signal handler run
+        pass
+    controller.stop()
 
 
 if __name__ == "__main__":

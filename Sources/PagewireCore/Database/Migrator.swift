@@ -7,7 +7,9 @@ import Logging
 /// Each applied file is recorded in `schema_migrations` with the SHA-256 of its text; a landed
 /// file that was edited since, or a recorded migration this build does not have, stops the run
 /// instead of guessing. A named lock (`GET_LOCK`) makes two processes starting at once apply
-/// each migration exactly once: the second waits, then finds nothing left to do.
+/// each migration exactly once: the second waits, then finds nothing left to do. The lock is
+/// named after the database, so migrations of different databases on one server (tests, a
+/// second installation) never wait for each other.
 public struct Migrator: Sendable {
     /// One migration file.
     public struct Migration: Sendable, Equatable {
@@ -95,11 +97,9 @@ public struct Migrator: Sendable {
         let migrations = self.migrations
         let logger = self.logger
         return try await database.withConnection { connection in
-            // One lock per database: processes migrating the same database wait for each other; other
-            // databases on the server (one per test) need not queue behind them.
-            let locked = try connection.query("SELECT GET_LOCK(CONCAT('pw_migrations_', MD5(DATABASE())), 120) AS got")
+            let locked = try connection.query("SELECT GET_LOCK(LEFT(CONCAT('pagewire_migrations:', DATABASE()), 64), 120) AS got")
             guard try locked.first?.optional("got", as: Int.self) == 1 else { throw MigrationError.lockTimeout }
-            defer { _ = try? connection.query("SELECT RELEASE_LOCK(CONCAT('pw_migrations_', MD5(DATABASE()))) AS released") }
+            defer { _ = try? connection.query("SELECT RELEASE_LOCK(LEFT(CONCAT('pagewire_migrations:', DATABASE()), 64)) AS released") }
 
             try connection.run("""
                 CREATE TABLE IF NOT EXISTS schema_migrations (
