@@ -6,7 +6,7 @@ import Testing
 @Suite("Portal forgot-password")
 struct PortalPasswordResetTests {
     /// Runs every queued `password.reset_mail` item as `pagewire-jobs` would, through `sink`.
-    static func mailQueuedLinks(_ h: PortalHarness, sink: TestSMTPSink) async throws -> [PasswordResetMailer.Outcome] {
+    static func mailQueuedLinks(_ h: PortalHarness, sink: SMTPSink) async throws -> [PasswordResetMailer.Outcome] {
         let mailer = PasswordResetMailer(
             database: h.database, relay: .init(url: "smtp://127.0.0.1:\(sink.port)", from: "fax@pagewire.test"), publicURL: "https://portal.pagewire.test")
         let queue = WorkQueue(database: h.database, owner: "test")
@@ -38,7 +38,7 @@ struct PortalPasswordResetTests {
                       primaryColour: "#112233", accentColour: "#445566", supportEmail: nil),
                 accountID: h.reseller.id, scope: h.platform.scope)
             try await brands.addDomain("fax.resell.example", accountID: h.reseller.id, scope: h.platform.scope)
-            let sink = try TestSMTPSink()
+            let sink = try SMTPSink()
             defer { sink.stop() }
             let elsewhere = h.browser()
             #expect(try await elsewhere.signIn("alice@clinic-a.example", PortalHarness.password).status == 303)

@@ -31,7 +31,7 @@ struct PortalProfileTests {
             #expect(try await alice.get("/dashboard").text.contains("Dr. Alice Anders"))
 
             // act: a scanner address of her own: a link goes to that address first
-            let sink = try TestSMTPSink()
+            let sink = try SMTPSink()
             defer { sink.stop() }
             let requested = try await alice.post("/profile/addresses", [("csrf", csrf), ("address", "Scanner-2@Clinic-A.example")])
             #expect(requested.status == 303 && requested.header("Location")?.hasPrefix("/profile?done=verify") == true)

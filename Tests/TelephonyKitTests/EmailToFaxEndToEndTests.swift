@@ -26,7 +26,7 @@ struct EmailToFaxEndToEndTests {
             _ = try await vault.keyring.createVault(companyID: company.id, firstAdminUserID: admin.id, actor: .system("test"))
             try await FaxDomainRepository(database: test.database).add("fax.clinic.example", companyID: company.id, scope: company.scope)
             _ = try await users.create(accountID: company.id, email: "roe@clinic.example", displayName: "Dr. Jane Roe", password: nil, scope: company.scope)
-            let sink = try TestSMTPSink()
+            let sink = try SMTPSink()
             defer { sink.stop() }
             let common = [
                 "PAGEWIRE_DATABASE_URL": test.url.urlString,

@@ -14,7 +14,7 @@ struct NotificationTests {
                 Settings.notifications,
                 to: NotificationSettings(outboundSuccess: true, outboundFailure: true, inboundReceived: true, emailToFaxInitialNotice: true, includeDocument: false),
                 atAccount: f.companyA.id, scope: f.companyA.scope)
-            let sink = try TestSMTPSink(failFirst: 1)
+            let sink = try SMTPSink(failFirst: 1)
             defer { sink.stop() }
             let temporary = NSTemporaryDirectory() + "pw-jobs-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
             defer { try? FileManager.default.removeItem(atPath: temporary) }
@@ -65,7 +65,7 @@ struct MailNoticeDeliveryTests {
     @Test func aQueuedAnswerReachesARealSMTPServerAsAnAutomaticReply() async throws {
         try await APIFixture.with { f, _ in
             // setup: the gateway's answer to a refused message, queued as the gateway queues it
-            let sink = try TestSMTPSink(failFirst: 0)
+            let sink = try SMTPSink(failFirst: 0)
             defer { sink.stop() }
             let notice = MailNotice(to: "dr.roe@clinic-a.test", subject: "Fax to 206-555-0100 refused: no attachment",
                                     text: "Your e-mail had no document to fax.", inReplyTo: "abc@mua.test",

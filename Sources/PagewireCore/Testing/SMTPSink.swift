@@ -1,15 +1,14 @@
 import Foundation
 
-/// `scripts/lib/smtp_sink.py` (aiosmtpd) as a child process: a real SMTP server on a loopback
-/// port the kernel picks, storing every message it accepts, for tests of outgoing mail.
-public final class TestSMTPSink: @unchecked Sendable {
-    /// Where the sink stores its port file and one JSON file per message.
+/// scripts/lib/smtp_sink.py (aiosmtpd) as a child process: a real SMTP server on loopback.
+public final class SMTPSink: @unchecked Sendable {
+    /// Where the sink stores each message as `<n>.json`.
     public let directory: String
-    /// The port it listens on.
+    let process: Process
+    /// The port it listens on (chosen by the kernel).
     public let port: Int
-    private let process: Process
 
-    /// Starts a sink; with `failFirst`, the first messages are refused with 451 (a relay outage).
+    /// Starts a sink that answers 451 to the first `failFirst` messages (an outage), then stores them.
     public init(failFirst: Int = 0) throws {
         directory = NSTemporaryDirectory() + "pw-smtp-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
         let python = ProcessInfo.processInfo.environment["PAGEWIRE_TEST_PYTHON"] ?? TestDatabase.repositoryRoot + "/var/venv-test/bin/python"
@@ -20,18 +19,15 @@ public final class TestSMTPSink: @unchecked Sendable {
         try process.run()
         // The sink writes its port to a file once it listens.
         var found: Int?
-        for _ in 0..<400 {
+        for _ in 0..<200 {
             if let text = try? String(contentsOfFile: directory + "/port", encoding: .utf8), let n = Int(text) { found = n; break }
             Thread.sleep(forTimeInterval: 0.05)
         }
-        guard let port = found else {
-            process.terminate()
-            throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: directory + "/port"])
-        }
+        guard let port = found else { process.terminate(); throw CocoaError(.fileReadCorruptFile) }
         self.port = port
     }
 
-    /// The stored messages in arrival order: `mail_from`, `rcpt_tos` and `data` (the message text).
+    /// The stored messages, in arrival order.
     public var messages: [[String: Any]] {
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".json") }
             .sorted { Int($0.dropLast(5)) ?? 0 < Int($1.dropLast(5)) ?? 0 }
@@ -40,7 +36,7 @@ public final class TestSMTPSink: @unchecked Sendable {
         }
     }
 
-    /// Stops the sink and removes its directory.
+    /// Stops the sink and removes what it stored.
     public func stop() {
         kill(process.processIdentifier, SIGKILL)  // it keeps nothing to flush
         process.waitUntilExit()
