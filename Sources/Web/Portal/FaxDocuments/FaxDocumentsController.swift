@@ -67,7 +67,8 @@ struct FaxDocumentsController: Sendable {
         guard session.companyID == detail.fax.companyID else {
             throw Unavailable(status: .forbidden, heading: "Not your company's fax", message: "Only users of the fax's company can see its pages; you can see its details.")
         }
-        guard let rendered = detail.documents.first(where: { $0.role == "rendered" }) else {
+        // Sent faxes: the rendered pages; received faxes: the pages as received.
+        guard let rendered = detail.documents.first(where: { $0.role == "rendered" || $0.role == "received" }) else {
             throw PortalError.badRequest("This fax has no pages yet: it is still being prepared.")
         }
         let actor = AuditActor.user(session.user.id, label: session.user.username, ip: context.remoteAddress)

@@ -39,8 +39,8 @@ extension FaxDetailModel {
         // Pages are for users of the fax's company (FaxDocumentsController checks again).
         if let row = try await database.query(
             """
-            SELECT f.company_id, d.state FROM faxes f JOIN fax_documents fd ON fd.fax_id = f.id AND fd.role = 'rendered'
-            JOIN documents d ON d.id = fd.document_id WHERE f.id = ?
+            SELECT f.company_id, d.state FROM faxes f JOIN fax_documents fd ON fd.fax_id = f.id AND fd.role IN ('rendered', 'received')
+            JOIN documents d ON d.id = fd.document_id WHERE f.id = ? ORDER BY fd.role = 'rendered' DESC LIMIT 1
             """, fax.id).first, try row.get("company_id", as: Int64.self) == session.companyID {
             if try row.get("state", as: String.self) == "expired" {
                 model.pagesNote = "The pages of this fax were deleted under your company's retention policy."
