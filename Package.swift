@@ -59,7 +59,7 @@ let package = Package(
             name: "Web",
             dependencies: [
                 "PagewireCore",
-                // port requests: the Letter of Authorization PDF
+                // PDFs and images: the port request LOA, transmission reports, fax page views (issues 6, 7, 12)
                 "FaxEngine",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
@@ -72,8 +72,6 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
-                // api (issue 6): transmission reports and rendered pages as PDF/TIFF ranges
-                "FaxEngine",
             ],
             path: "Sources/Web"
         ),
@@ -105,7 +103,8 @@ let package = Package(
         .target(name: "CProcessShim", path: "Sources/CProcessShim"),
         .testTarget(
             name: "PortalTests",
-            dependencies: ["Web", "PagewireCore", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Web", "PagewireCore", "FaxEngine", .product(name: "Logging", package: "swift-log"),
+                           .product(name: "Crypto", package: "swift-crypto")],
             path: "Tests/PortalTests",
             exclude: ["Browser"]
         ),

@@ -25,6 +25,10 @@ enum JobHandlers {
             FaxNotificationHandler(
                 notifier: relay.map { FaxNotifier(database: database, relay: $0, report: FaxNotificationHandler.reportMaker(database: database, vault: vault)) },
                 logger: logger),
+            PasswordResetMailHandler(
+                mailer: relay.map { PasswordResetMailer(database: database, relay: $0, publicURL: configuration.webPublicURL) }, logger: logger),
+            AddressVerificationMailHandler(
+                mailer: relay.map { SendingAddressVerificationMailer(database: database, relay: $0, publicURL: configuration.webPublicURL) }, logger: logger),
         ] + inboundDelivery(database: database, vault: vault, configuration: configuration, relay: relay, logger: logger)
     }
 

@@ -7,18 +7,18 @@ import SMTPGateway
 /// durably in the vault before its 250), against a private Postfix accepting the same messages
 /// into a Maildir, with the same client (8 connections, one 100 KB PDF per message) in one run.
 ///
-///     SMTPBench --database-url URL --migrations DIR --load smtp_load.py --postfix postfix_mailbox.sh
-///               [--messages 400] [--clients 8] [--postfix-port 52599]
+///     SMTPBench --database-url URL --migrations DIR --load smtp_load.py --postfix scripts/lib/postfix_instance.sh
+///               [--messages 400] [--clients 8] [--postfix-port N (default: a free port the kernel picks)]
 @main
 struct SMTPBench {
     struct Options {
         var databaseURL = ""
         var migrations = "Resources/Migrations"
         var load = "scripts/benchmarks/smtp_load.py"
-        var postfix = "scripts/benchmarks/postfix_mailbox.sh"
+        var postfix = "scripts/lib/postfix_instance.sh"
         var messages = 400
         var clients = 8
-        var postfixPort = 52599
+        var postfixPort = 0
 
         init(_ arguments: [String]) throws {
             var it = arguments.dropFirst().makeIterator()
@@ -105,13 +105,14 @@ struct SMTPBench {
         // reference: Postfix into a Maildir
         // Its own directory: Postfix's users must traverse it (the transit key's directory is 0700).
         let postfixDir = NSTemporaryDirectory() + "pw-smtp-bench-postfix-\(getpid())"
-        try shell("/bin/bash", [options.postfix, "start", postfixDir, String(options.postfixPort), "bench.fax.test"])
+        let postfixPort = try options.postfixPort > 0 ? options.postfixPort : TestPorts.freeTCPPort()
+        try shell("/bin/bash", [options.postfix, "mailbox", postfixDir, String(postfixPort), "bench.fax.test"])
         defer {
             try? shell("/bin/bash", [options.postfix, "stop", postfixDir])
             try? FileManager.default.removeItem(atPath: postfixDir)
         }
         try await Task.sleep(for: .milliseconds(500))
-        let reference = try load(options, port: options.postfixPort)
+        let reference = try load(options, port: postfixPort)
         await database.shutdown()
 
         let ratio = ours.rate / reference.rate

@@ -62,7 +62,8 @@ struct DatabasePoolTests {
         // A server of its own, so restarting it cannot disturb tests running in parallel.
         let root = TestDatabase.repositoryRoot
         let dir = root + "/var/test-db-restart-\(try TestDatabase.serverURL().port)"
-        let port = try TestDatabase.serverURL().port + 2  // beside the suite's own server, clear of others
+        // A port the kernel hands out free: one beside the suite's own server can be another worktree's.
+        let port = try TestPorts.freeTCPPort()
         #expect(system("\(root)/scripts/db start \(dir) \(port)") == 0)
         defer { _ = system("\(root)/scripts/db stop \(dir)") }
         let password = try String(contentsOfFile: dir + "/password", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)

@@ -62,7 +62,7 @@ struct BrowserTests {
             // check
             #expect(browser.terminationStatus == 0, "\(transcript)")
             #expect(transcript.contains("OK"))
-            for name in ["signin", "dashboard", "contacts-import", "send", "fax-detail", "outbox"] {
+            for name in ["signin", "dashboard", "contacts-import", "send", "fax-detail", "outbox", "profile"] {
                 #expect(FileManager.default.fileExists(atPath: root + "/var/screenshots/\(name).png"), "no screenshot \(name)")
             }
             let faxes: Int = try await test.database.query("SELECT COUNT(*) AS n FROM faxes WHERE remote_number = '+12065550100'")[0].get("n")

@@ -9,9 +9,9 @@ struct PostfixRelayTests {
         try await MailFixture.with { f in
             // setup: Postfix on a free port, relaying the fax domain to the gateway
             let directory = NSTemporaryDirectory() + "pw-postfix-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
-            let port = try Self.freeTCPPort()
-            let script = (MailFixture.script as NSString).deletingLastPathComponent + "/postfix_relay.sh"
-            _ = try await MailFixture.run("/bin/bash", [script, "start", directory, String(port), String(f.port), MailFixture.domain])
+            let port = try TestPorts.freeTCPPort()
+            let script = TestDatabase.repositoryRoot + "/scripts/lib/postfix_instance.sh"
+            _ = try await MailFixture.run("/bin/bash", [script, "relay", directory, String(port), String(f.port), MailFixture.domain])
             defer {
                 _ = try? MailFixture.runBlockingForCleanup("/bin/bash", [script, "stop", directory])
                 try? FileManager.default.removeItem(atPath: directory)
@@ -38,20 +38,5 @@ struct PostfixRelayTests {
             #expect(log.contains("status=sent") && log.contains("status=bounced"), "\(log)")
             #expect(log.contains("550 5.1.1") && log.contains("is not a fax number"), "\(log)")
         }
-    }
-
-    /// A TCP port nobody holds right now (bound to port 0, read and released): a random port could
-    /// fall in the kernel's ephemeral range and be taken by some client's connection.
-    static func freeTCPPort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-        guard bound == 0 else { throw POSIXError(.EADDRINUSE) }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }

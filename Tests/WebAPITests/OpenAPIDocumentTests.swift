@@ -103,6 +103,17 @@ struct OpenAPIDocumentTests {
             #expect(try await client.call(.post, "/v1/inbound/resubmit", token: f.aliceToken, json: "{\"ids\":[\(received),999999]}").status == .ok)
             #expect(try await client.call(.post, "/v1/inbound/resubmit", token: f.aliceToken, json: "{}").status == .unprocessableContent)
             #expect(try await client.call(.post, "/v1/inbound/resubmit", token: f.aliceToken, json: "[").status == .badRequest)
+
+            // e-mail to fax administration: fax domains and sending addresses
+            let faxDomains = "/v1/accounts/\(f.companyA.id)/fax-domains", senders = "/v1/users/\(f.alice.id)/sending-addresses"
+            #expect(try await client.call(.post, faxDomains, token: f.adminAToken, json: #"{"domain":"fax.spec.test"}"#).status == .created)
+            #expect(try await client.call(.get, faxDomains, token: f.adminAToken).status == .ok)
+            #expect(try await client.call(.delete, faxDomains + "/fax.spec.test", token: f.adminAToken).status == .noContent)
+            #expect(try await client.call(.get, faxDomains, token: f.bobToken).status == .notFound)
+            #expect(try await client.call(.post, senders, token: f.adminAToken, json: #"{"address":"scan@clinic-a.test"}"#).status == .created)
+            #expect(try await client.call(.get, senders, token: f.adminAToken).status == .ok)
+            #expect(try await client.call(.delete, senders + "/scan@clinic-a.test", token: f.adminAToken).status == .noContent)
+            #expect(try await client.call(.get, senders, token: f.bobToken).status == .notFound)
             // every documented operation was called; every response above matches the document
             try OpenAPIConformance.check((client as! RecordingClient).recorded, requireCoverage: true)
         }

@@ -2,7 +2,8 @@
 # E-mail to fax intake: messages per second the SMTP listener accepts (8 clients, one 100 KB PDF
 # per message, each message encrypted into the vault and committed before its 250), against a
 # private Postfix accepting the same messages into a Maildir in the same run. Target ratio >= 0.5.
-# Private MariaDB var/bench-smtp-db (port PW_SMTP_BENCH_DB_PORT, 3417); Postfix on 52599.
+# Private MariaDB var/bench-smtp-db (port PW_SMTP_BENCH_DB_PORT, 3417); Postfix on a port the kernel
+# picks (or PW_BENCH_SMTP_POSTFIX_PORT).
 # Last line: BENCH smtp value=<messages/s> unit=messages/s ratio=<ours/postfix> reference=<what>
 set -euo pipefail
 source "$(dirname "$0")/../lib/common.sh"
@@ -19,5 +20,5 @@ pw_say "building SMTPBench ($conf)"
 swift build -c "$conf" --product SMTPBench >&2
 bin="$(swift build -c "$conf" --show-bin-path)"
 "$bin/SMTPBench" --database-url "$url" --migrations "$PW_ROOT/Resources/Migrations" \
-    --load "$PW_ROOT/scripts/benchmarks/smtp_load.py" --postfix "$PW_ROOT/scripts/benchmarks/postfix_mailbox.sh" \
-    --messages "${PW_BENCH_SMTP_MESSAGES:-400}" --clients 8 --postfix-port "${PW_BENCH_SMTP_POSTFIX_PORT:-52599}"
+    --load "$PW_ROOT/scripts/benchmarks/smtp_load.py" --postfix "$PW_ROOT/scripts/lib/postfix_instance.sh" \
+    --messages "${PW_BENCH_SMTP_MESSAGES:-400}" --clients 8 ${PW_BENCH_SMTP_POSTFIX_PORT:+--postfix-port "$PW_BENCH_SMTP_POSTFIX_PORT"}

@@ -25,6 +25,8 @@ public struct Configuration: Sendable {
     public var webPort: Int
     /// HTTP worker processes; 0 means one per core.
     public var webWorkers: Int
+    /// The portal's address in e-mailed links (password reset) for accounts without a brand host.
+    public var webPublicURL: String
 
     public var telephonySIPHost: String
     public var telephonySIPPort: Int
@@ -105,6 +107,7 @@ public struct Configuration: Sendable {
         Key("web.host", default: "127.0.0.1"),
         Key("web.port", default: "8080"),
         Key("web.workers", default: "0"),
+        Key("web.public_url", default: "http://localhost:8080"),
         Key("telephony.sip_host", default: "127.0.0.1"),
         Key("telephony.sip_port", default: "5060"),
         Key("telephony.rtp_port_min", default: "20000"),
@@ -218,6 +221,12 @@ public struct Configuration: Sendable {
         webHost = try reader.string("web.host")
         webPort = try reader.integer("web.port", in: 0...65535)
         webWorkers = try reader.integer("web.workers", in: 0...256)
+        webPublicURL = try reader.read("web.public_url") { text -> String in
+            guard (text.hasPrefix("https://") || text.hasPrefix("http://")), URL(string: text)?.host != nil else {
+                throw ReasonError("use the portal's address, e.g. https://fax.example.com")
+            }
+            return text
+        }
         telephonySIPHost = try reader.string("telephony.sip_host")
         telephonySIPPort = try reader.integer("telephony.sip_port", in: 0...65535)
         telephonyRTPPortMin = try reader.integer("telephony.rtp_port_min", in: 1024...65534)

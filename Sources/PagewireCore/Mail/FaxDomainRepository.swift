@@ -91,4 +91,12 @@ public struct FaxDomainRepository: Sendable {
             name
         ).first.map { FaxDomain(domain: try $0.get("domain"), companyID: try $0.get("company_id")) }
     }
+
+    /// The company a fax domain belongs to, whatever that company's status (for administration;
+    /// callers check the admin's scope on the company).
+    public func lookupAny(_ domain: String) async throws -> FaxDomain? {
+        guard let name = Self.normalise(domain) else { return nil }
+        return try await database.query("SELECT domain, company_id FROM fax_domains WHERE domain = ?", name)
+            .first.map { FaxDomain(domain: try $0.get("domain"), companyID: try $0.get("company_id")) }
+    }
 }

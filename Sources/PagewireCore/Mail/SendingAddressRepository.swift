@@ -14,10 +14,13 @@ public struct SendingAddressRepository: Sendable {
     /// Why an address cannot be registered.
     public enum AddressError: Error, Equatable, CustomStringConvertible {
         case taken(String)
+        /// The address is another user's own e-mail address: their mail must stay theirs.
+        case anotherUsersAddress(String)
 
         public var description: String {
             switch self {
             case .taken(let a): "\(a) is already a sending address of a user of this company"
+            case .anotherUsersAddress(let a): "\(a) is the e-mail address of another user of this company"
             }
         }
     }
@@ -37,6 +40,12 @@ public struct SendingAddressRepository: Sendable {
                       let account = try AccountRepository.fetch(c, id: user.accountID, scope: scope),
                       let companyID = account.companyID
                 else { throw AccountError.notFound }
+                if let company = try AccountRepository.fetch(c, id: companyID, scope: nil), try !c.query(
+                    "SELECT u.id FROM users u JOIN accounts a ON a.id = u.account_id WHERE u.email = ? AND u.id <> ? AND a.path LIKE ? LIMIT 1",
+                    email, userID, company.scope.pathPattern
+                ).isEmpty {
+                    throw AddressError.anotherUsersAddress(email)
+                }
                 try c.execute(
                     "INSERT INTO user_sending_addresses (user_id, company_id, address, created_at) VALUES (?, ?, ?, ?)",
                     userID, companyID, email, now)
@@ -69,30 +78,31 @@ public struct SendingAddressRepository: Sendable {
         ).map { try $0.get("address") }
     }
 
-    /// The active user of the company `companyID` who may send from `address`: a registered
-    /// sending address first, else a user whose own e-mail address it is. Nil means unauthorised.
+    /// The active user of the company `companyID` who may send from `address`: the user whose own
+    /// e-mail address it is, else the user who registered it as a sending address. Nil means unauthorised.
     public func authorisedSender(_ address: String, companyID: Int64) async throws -> User? {
         let address = Self.normalise(address)
         guard !address.isEmpty else { return nil }
         return try await database.withConnection { c in
             guard let company = try AccountRepository.fetch(c, id: companyID, scope: nil) else { return nil }
             let scope = company.scope
+            // A user's own address is theirs first: a colleague cannot claim it as a sending address.
             if let user = try c.query(
+                """
+                SELECT \(User.columns) FROM users u JOIN accounts a ON a.id = u.account_id
+                WHERE u.email = ? AND a.path LIKE ? AND u.status = 'active' ORDER BY u.id LIMIT 1
+                """,
+                address, scope.pathPattern
+            ).first.map(User.init(row:)) {
+                return user
+            }
+            return try c.query(
                 """
                 SELECT \(User.columns) FROM user_sending_addresses s JOIN users u ON u.id = s.user_id
                 JOIN accounts a ON a.id = u.account_id
                 WHERE s.company_id = ? AND s.address = ? AND a.path LIKE ? AND u.status = 'active' LIMIT 1
                 """,
                 companyID, address, scope.pathPattern
-            ).first.map(User.init(row:)) {
-                return user
-            }
-            return try c.query(
-                """
-                SELECT \(User.columns) FROM users u JOIN accounts a ON a.id = u.account_id
-                WHERE u.email = ? AND a.path LIKE ? AND u.status = 'active' ORDER BY u.id LIMIT 1
-                """,
-                address, scope.pathPattern
             ).first.map(User.init(row:))
         }
     }

@@ -18,4 +18,6 @@ public struct PortalSession: Sendable, Equatable {
     public let idleTimeoutSeconds: Int
     /// False while the session may only change an expired password.
     public let mustChangePassword: Bool
+    /// True while the session waits for the second sign-in step (TOTP of platform and reseller staff).
+    public var needsSecondFactor: Bool = false
 }

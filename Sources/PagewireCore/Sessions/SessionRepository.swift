@@ -68,10 +68,13 @@ public struct SessionRepository: Sendable {
             }
             let scope = grant ?? account.scope
             let companyID: Int64? = account.kind == .company ? account.id : account.companyID
-            return PortalSession(
+            let stage: String = try row.get("stage")
+            var session = PortalSession(
                 user: user, account: account, csrfToken: try row.get("csrf_token"), scope: scope,
                 ownFaxesOnly: grant == nil, companyID: companyID, idleTimeoutSeconds: timeout,
-                mustChangePassword: try row.get("stage", as: String.self) == "password_change")
+                mustChangePassword: stage == Stage.passwordChange.rawValue)
+            session.needsSecondFactor = stage == Stage.secondFactor.rawValue
+            return session
         }
     }
 

@@ -94,7 +94,8 @@ public struct CompanyKeyring: Sendable {
     /// pair (enrolled now if they had none), loses every grant and every vault session. When `regrantWith` holds unlocked company
     /// keys (the resetting admin's own), access is granted again at once for those companies.
     public func resetUser(
-        userID: Int64, newPassword: String, regrantWith: [UnlockedCompanyKey] = [], actor: AuditActor, now: Date = Date()
+        userID: Int64, newPassword: String, regrantWith: [UnlockedCompanyKey] = [], actor: AuditActor,
+        reason: String = "password reset by an administrator", now: Date = Date()
     ) async throws -> KeyResetOutcome {
         let parameters = kdfParameters
         let lost: [Int64] = try await database.transaction { connection in
@@ -107,7 +108,7 @@ public struct CompanyKeyring: Sendable {
             for company in companies {
                 try AuditLog.record(
                     on: connection, accountID: company, actor: actor, action: .keyReset, targetType: "user",
-                    targetID: String(userID), detail: "password reset by an administrator; access pending a new grant", at: now)
+                    targetID: String(userID), detail: "\(reason); access pending a new grant", at: now)
             }
             return companies
         }

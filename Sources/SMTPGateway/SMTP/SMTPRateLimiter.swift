@@ -1,15 +1,18 @@
 import Foundation
+import PagewireCore
+import Synchronization
 
-/// Per-IP connection and message limits and a per-sender message limit, over a sliding window.
-/// In memory per process on purpose: it protects this listener; the MTA in front does the rest.
+/// The listener's limits: connections open at once per IP address, counted in memory (they are
+/// this listener's own sockets), and messages per window per IP address and per sender, counted
+/// in MariaDB (`RateCounter`), so the limits hold however many `pagewire-jobs` processes listen.
 public actor SMTPRateLimiter {
     /// The limits; 0 turns a limit off.
     public struct Limits: Sendable, Equatable {
-        /// Connections open at once from one IP address.
+        /// Connections open at once from one IP address (per listener).
         public var connectionsPerIP: Int
-        /// Messages (MAIL commands) per window from one IP address.
+        /// Messages (MAIL commands) per window from one IP address (all listeners together).
         public var messagesPerIP: Int
-        /// Messages per window from one return path.
+        /// Messages per window from one return path (all listeners together).
         public var messagesPerSender: Int
         /// The window.
         public var window: TimeInterval
@@ -23,13 +26,22 @@ public actor SMTPRateLimiter {
         }
     }
 
-    private let limits: Limits
-    private var open: [String: Int] = [:]
-    private var sent: [String: [Date]] = [:]
+    /// What the message limits decided.
+    enum Admission: Equatable {
+        case admitted
+        /// Over a limit: the reason for a 450.
+        case limited(String)
+    }
 
-    /// A limiter with `limits`.
-    public init(limits: Limits) {
+    private let limits: Limits
+    private let counter: RateCounter
+    private var open: [String: Int] = [:]
+    private let counted = Atomic<Int>(0)
+
+    /// A limiter with `limits`, counting messages in `database`.
+    public init(limits: Limits, database: Database) {
         self.limits = limits
+        self.counter = RateCounter(database: database)
     }
 
     /// Counts a new connection; false when the IP has too many open.
@@ -46,20 +58,22 @@ public actor SMTPRateLimiter {
         open[ip] = n > 0 ? n : nil
     }
 
-    /// Counts a message from `ip` and `sender`; the reason when a limit is reached (nothing counted then).
-    func admitMessage(ip: String, sender: String, now: Date = Date()) -> String? {
-        let ipKey = "ip:" + ip, senderKey = "from:" + sender.lowercased()
-        let cutoff = now.addingTimeInterval(-limits.window)
-        for key in [ipKey, senderKey] { sent[key]?.removeAll { $0 < cutoff } }
-        if limits.messagesPerIP > 0, sent[ipKey, default: []].count >= limits.messagesPerIP {
-            return "too many messages from \(ip); try again later"
+    /// Counts a message from `ip` and `sender` (attempts over a limit count too, so a client that
+    /// keeps trying stays limited). Throws when the counters cannot be reached.
+    nonisolated func admitMessage(ip: String, sender: String, now: Date = Date()) async throws -> Admission {
+        let sender = sender.lowercased()
+        var keys: [(key: String, limit: Int, reason: String)] = []
+        if limits.messagesPerIP > 0 { keys.append(("smtp.ip:" + ip, limits.messagesPerIP, "too many messages from \(ip); try again later")) }
+        if limits.messagesPerSender > 0, !sender.isEmpty {
+            keys.append(("smtp.from:" + sender, limits.messagesPerSender, "too many messages from \(sender); try again later"))
         }
-        if !sender.isEmpty, limits.messagesPerSender > 0, sent[senderKey, default: []].count >= limits.messagesPerSender {
-            return "too many messages from \(sender); try again later"
+        guard !keys.isEmpty else { return .admitted }
+        let counts = try await counter.hit(keys.map(\.key), window: limits.window, now: now)
+        // Old windows go now and then, by whichever listener counts the 1000th message.
+        if counted.add(1, ordering: .relaxed).newValue % 1000 == 0 {
+            try await counter.purge(before: now.addingTimeInterval(-2 * max(limits.window, 60)))
         }
-        sent[ipKey, default: []].append(now)
-        if !sender.isEmpty { sent[senderKey, default: []].append(now) }
-        if sent.count > 100_000 { sent = sent.filter { !$0.value.isEmpty } }
-        return nil
+        for (entry, count) in zip(keys, counts) where count > entry.limit { return .limited(entry.reason) }
+        return .admitted
     }
 }

@@ -21,7 +21,7 @@ public struct SMTPServer: Service {
     public init(configuration: SMTPServerConfiguration, intake: MailIntake, logger: Logger, onBound: @escaping @Sendable (Int) -> Void = { _ in }) {
         self.configuration = configuration
         self.intake = intake
-        self.limiter = SMTPRateLimiter(limits: configuration.limits)
+        self.limiter = SMTPRateLimiter(limits: configuration.limits, database: intake.database)
         self.logger = logger
         self.onBound = onBound
     }

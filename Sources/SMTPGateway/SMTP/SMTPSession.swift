@@ -125,9 +125,16 @@ struct SMTPSession {
             }
         }
         guard address.utf8.count <= 254 else { return bad(SMTPReply(501, "5.1.7", "sender address too long")) }
-        if let refusal = await limiter.admitMessage(ip: clientIP, sender: address) {
-            logger.notice("smtp rate limit", metadata: ["smtp.client": "\(clientIP)"])
-            return ([SMTPReply(450, "4.7.1", refusal)], false)
+        // Behind the MTA, the client the MTA reported (XFORWARD) is the one to limit.
+        let client = forwardedIP ?? clientIP
+        do {
+            if case .limited(let reason) = try await limiter.admitMessage(ip: client, sender: address) {
+                logger.notice("smtp rate limit", metadata: ["smtp.client": "\(client)"])
+                return ([SMTPReply(450, "4.7.1", reason)], false)
+            }
+        } catch {
+            logger.error("smtp rate counters unavailable", metadata: ["error": "\(error)"])
+            return ([SMTPReply(451, "4.3.0", "temporary failure; try again later")], false)
         }
         returnPath = address
         phase = .mail

@@ -50,6 +50,9 @@ struct APIController {
 
         InboundController(database: database, documents: vault.documents, maxBodyBytes: maxBodyBytes).addRoutes(to: api)
 
+        // E-mail to fax administration (issue 10): fax domains and sending addresses.
+        MailAdministrationController(database: database).addRoutes(to: api)
+
         // Requests under /v1 that match no route reach the router's not-found responder, which
         // runs the router's middleware: answer them with a problem document too.
         router.add(middleware: APINotFoundMiddleware())

@@ -51,7 +51,7 @@ struct Portal: Sendable {
             Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "no-cache"],
                      body: .init(byteBuffer: ByteBuffer(string: Self.brandCSS(context.brand))))
         }
-        SignInController(signIn: signIn, renderer: renderer).addRoutes(to: router)
+        SignInController(signIn: signIn, renderer: renderer, vault: vault).addRoutes(to: router)
         DashboardController(database: database, renderer: renderer).addRoutes(to: router)
         AdminPortal(database: database, renderer: renderer).addRoutes(to: router)
         FaxController(database: database, renderer: renderer).addRoutes(to: router)
@@ -59,6 +59,14 @@ struct Portal: Sendable {
         SendFaxController(database: database, renderer: renderer, vault: vault).addRoutes(to: router)
         ProfileController(database: database, renderer: renderer).addRoutes(to: router)
         PortingController(database: database, renderer: renderer, vault: vault).addRoutes(to: router)
+
+        // E-mail to fax administration (issue 10).
+        EmailToFaxAdminController(database: database, renderer: renderer).addRoutes(to: router)
+        PasswordResetController(database: database, renderer: renderer).addRoutes(to: router)
+        ProfileOverviewController(database: database, renderer: renderer).addRoutes(to: router)
+        FaxDocumentsController(database: database, vault: vault, renderer: renderer).addRoutes(to: router)
+        SecondFactorController(database: database, renderer: renderer, secondFactor: SecondFactor(database: database, transit: vault.documents.transit))
+            .addRoutes(to: router)
     }
 
     /// The brand's colours as CSS custom properties (validated again: they go into a stylesheet).

@@ -2,7 +2,7 @@
 
 Run by BrowserTests.swift with the venv that scripts/test prepares. Signs in, checks the
 dashboard chart, imports contacts from a CSV with bad rows, sends a fax, finds it in the
-outbox, signs out. Saves a screenshot of every main page. Prints one line per step; exits 1
+outbox, renames themselves on the profile page, signs out. Saves a screenshot of every main page. Prints one line per step; exits 1
 with the reason at the first failure.
 """
 import argparse
@@ -93,6 +93,19 @@ def main() -> int:
         if args.fax_number not in driver.find_element(By.TAG_NAME, "main").text:
             return fail("the outbox does not list the new fax")
         shot("outbox")
+
+        # Profile: a new display name shows in the page header at once
+        driver.find_element(By.LINK_TEXT, "Profile").click()
+        wait.until(EC.presence_of_element_located((By.ID, "display_name")))
+        name = driver.find_element(By.ID, "display_name")
+        name.clear()
+        name.send_keys("Dr. Carol Browser")
+        driver.find_element(By.CSS_SELECTOR, "form[action='/profile/name'] button").click()
+        wait.until(EC.url_contains("done=name"))
+        if driver.find_element(By.CSS_SELECTOR, "form.signout .user").text != "Dr. Carol Browser":
+            return fail("the new display name does not show in the header")
+        shot("profile")
+        print("display name changed", flush=True)
 
         # Sign out
         driver.find_element(By.CSS_SELECTOR, "form.signout button").click()

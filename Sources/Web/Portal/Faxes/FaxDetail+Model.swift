@@ -37,4 +37,9 @@ struct FaxDetailModel: Sendable {
     let remoteNumber: String
     let backURL: String
     let notice: String?
+    /// Page numbers with a thumbnail (users of the fax's company, once rendered, until purged).
+    var pageNumbers: [Int] = []
+    var hasPages: Bool = false
+    /// Why pages are not shown, when the viewer would otherwise see them.
+    var pagesNote: String?
 }

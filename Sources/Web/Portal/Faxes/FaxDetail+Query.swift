@@ -31,10 +31,24 @@ extension FaxDetailModel {
         let events = detail.events.map { e in
             Event(at: format.dateTime(e.at), type: e.type.replacingOccurrences(of: "_", with: " "), target: e.target ?? "", status: e.status, detail: e.detail ?? "")
         }
-        return FaxDetailModel(
+        var model = FaxDetailModel(
             id: fax.id, heading: "\(outbound ? "Sent" : "Received") fax #\(fax.id)", facts: facts,
             attempts: attempts, hasAttempts: !attempts.isEmpty, events: events, hasEvents: !events.isEmpty,
             cancellable: outbound && !fax.state.isFinal, resendable: outbound && fax.state.isFinal, remoteNumber: fax.remoteNumber,
             backURL: outbound ? "/outbox" : "/inbox", notice: notice)
+        // Pages are for users of the fax's company (FaxDocumentsController checks again).
+        if let row = try await database.query(
+            """
+            SELECT f.company_id, d.state FROM faxes f JOIN fax_documents fd ON fd.fax_id = f.id AND fd.role IN ('rendered', 'received')
+            JOIN documents d ON d.id = fd.document_id WHERE f.id = ? ORDER BY fd.role = 'rendered' DESC LIMIT 1
+            """, fax.id).first, try row.get("company_id", as: Int64.self) == session.companyID {
+            if try row.get("state", as: String.self) == "expired" {
+                model.pagesNote = "The pages of this fax were deleted under your company's retention policy."
+            } else if let pages = fax.pages, pages > 0 {
+                model.pageNumbers = Array(1...pages)
+                model.hasPages = true
+            }
+        }
+        return model
     }
 }

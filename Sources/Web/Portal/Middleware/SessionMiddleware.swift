@@ -14,7 +14,10 @@ struct SessionMiddleware: RouterMiddleware {
         if let token = request.cookies[Self.cookieName]?.value, !token.isEmpty {
             context.session = try await sessions.find(token: token)
         }
-        // An expired password must be changed before anything else.
+        // Staff give their second factor before anything else; an expired password is changed next.
+        if context.session?.needsSecondFactor == true, !SecondFactorController.allowedPaths.contains(request.uri.path) {
+            return PageRenderer.redirect(SecondFactorController.path)
+        }
         if context.session?.mustChangePassword == true, !Self.allowedWhileChangingPassword.contains(request.uri.path) {
             return PageRenderer.redirect("/profile/password")
         }

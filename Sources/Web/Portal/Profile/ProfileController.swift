@@ -36,6 +36,6 @@ struct ProfileController: Sendable {
         if policy.requireSymbol { rules.append("a symbol") }
         if policy.historyCount > 0 { rules.append("different from your last \(policy.historyCount) passwords") }
         let model = PasswordModel(expired: session.mustChangePassword, rules: rules, error: error, notice: notice)
-        return try renderer.render("portal/password", title: "Change password", page: model, context: context, current: "/profile/password", status: status)
+        return try renderer.render("portal/password", title: "Change password", page: model, context: context, current: "/profile", status: status)
     }
 }

@@ -7,6 +7,8 @@ import PagewireCore
 struct SignInController: Sendable {
     let signIn: SignInService
     let renderer: PageRenderer
+    /// Opens a vault session at sign-in, so the user's documents can be read while signed in.
+    let vault: Vault
 
     func addRoutes(to router: Router<PortalRequestContext>) {
         router.get("/signin") { request, context in try showForm(request, context, model: SignInModel(next: Self.safeNext(request.uri.queryParameters["next"].map(String.init)))) }
@@ -38,10 +40,20 @@ struct SignInController: Sendable {
         var anonymous = context
         anonymous.session = nil
         switch outcome {
-        case .signedIn(let token, _, let expired):
+        case .signedIn(let token, let session, let expired):
             var headers = HTTPFields()
             headers.append(HTTPField(name: .setCookie, value: SessionMiddleware.cookie(token)))
+            // The password opens the user's vault key once; only a wrap of it is stored, its secret
+            // lives in the cookie (VaultSessions). Users without a vault key simply get none.
+            if let vaultToken = try await openVaultSession(userID: session.user.id, password: password) {
+                headers.append(HTTPField(name: .setCookie, value: FaxDocumentsController.vaultCookie(vaultToken)))
+            }
             headers.append(HTTPField(name: .setCookie, value: "\(CSRFMiddleware.cookieName)=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Strict"))
+            // Platform and reseller staff are let through only after their TOTP code.
+            if SecondFactor.isRequired(for: session.account) {
+                try await signIn.sessions.setStage(token: token, .secondFactor)
+                return PageRenderer.redirect(SecondFactorController.path, headers: headers)
+            }
             return PageRenderer.redirect(expired ? "/profile/password" : next.isEmpty ? "/dashboard" : next, headers: headers)
         case .rejected:
             return try showForm(request, anonymous, model: SignInModel(login: login, next: next, message: "The username or password is not right."), status: .unauthorized)
@@ -56,12 +68,27 @@ struct SignInController: Sendable {
     private func signOut(_ request: Request, _ context: PortalRequestContext, everywhere: Bool) async throws -> Response {
         if let session = context.session, everywhere {
             try await signIn.sessions.deleteAll(userID: session.user.id)
+            try await vault.sessions.closeAll(userID: session.user.id)
         } else if let token = request.cookies[SessionMiddleware.cookieName]?.value {
             try await signIn.sessions.delete(token: token)
         }
+        if let vaultToken = request.cookies[FaxDocumentsController.vaultCookieName]?.value {
+            try await vault.sessions.close(token: vaultToken)
+        }
         var headers = HTTPFields()
         headers.append(HTTPField(name: .setCookie, value: SessionMiddleware.expiredCookie))
+        headers.append(HTTPField(name: .setCookie, value: FaxDocumentsController.expiredVaultCookie))
         return PageRenderer.redirect("/signin", headers: headers)
+    }
+
+    /// A vault session for a user enrolled in the vault; nil for users without a vault key.
+    private func openVaultSession(userID: Int64, password: String) async throws -> String? {
+        do {
+            return try await vault.sessions.open(try await vault.keyring.unlockUser(userID: userID, password: password))
+        } catch is VaultError {
+            // Not enrolled (or a key wrapped for another password): signed in, documents stay closed.
+            return nil
+        }
     }
 
     /// Only a local path may be a redirect target after sign-in (no open redirect).

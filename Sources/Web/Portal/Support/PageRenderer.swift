@@ -62,11 +62,13 @@ struct PageRenderer: Sendable {
 
     static let navigation: [(href: String, label: String)] = [
         ("/dashboard", "Dashboard"), ("/send", "Send fax"), ("/outbox", "Outbox"), ("/inbox", "Inbox"), ("/contacts", "Contacts"),
-        ("/porting", "Porting"), ("/profile/password", "Password"),
+        ("/profile", "Profile"),
     ]
 
-    /// Shown to users who hold an admin grant; the admin pages show only what their rights open.
-    static let adminNavigation: [(href: String, label: String)] = [("/admin", "Administration")]
+    /// Shown to users who hold an admin grant; the pages show only what their rights open.
+    static let adminNavigation: [(href: String, label: String)] = [
+        ("/admin", "Administration"), (EmailToFaxAdminController.path, "E-mail to fax"), ("/porting", "Porting"),
+    ]
 
     func layout(title: String, context: PortalRequestContext, current: String?, csrf: String? = nil) -> Layout {
         let brand = context.brand
@@ -76,8 +78,9 @@ struct PageRenderer: Sendable {
             supportEmail: brand.supportEmail, title: title, signedIn: session != nil,
             userName: session.map { $0.user.displayName.isEmpty ? $0.user.email : $0.user.displayName } ?? "",
             csrf: csrf ?? session?.csrfToken ?? "",
-            nav: session == nil ? [] : (Self.navigation + (session?.ownFaxesOnly == false ? Self.adminNavigation : []))
-                .map { NavItem(href: $0.href, label: $0.label, current: $0.href == current) })
+            nav: session.flatMap { $0.needsSecondFactor ? nil : $0 }.map { s in
+                (Self.navigation + (s.ownFaxesOnly ? [] : Self.adminNavigation)).map { NavItem(href: $0.href, label: $0.label, current: $0.href == current) }
+            } ?? [])
     }
 
     /// An HTML response for `template` with `page` as its model.

@@ -1,0 +1,54 @@
+import Foundation
+
+/// Fixed-window event counters in MariaDB (`rate_counters`): every process that counts the same
+/// key shares one count, so a limit holds across SMTP listeners and web workers alike.
+///
+/// A window is `[floor(now / length) * length, … + length)`; a burst straddling two windows may
+/// reach twice a limit, which is what a fixed window trades for one row per key and window.
+public struct RateCounter: Sendable {
+    /// Where the counters live.
+    public let database: Database
+
+    /// Counters over `database`.
+    public init(database: Database) {
+        self.database = database
+    }
+
+    /// Counts one event for each key in the current window of `window` seconds and returns each
+    /// key's count including this event, in the order given. One transaction, one commit.
+    public func hit(_ keys: [String], window: TimeInterval, now: Date = Date()) async throws -> [Int] {
+        let start = Self.windowStart(now, length: window)
+        return try await database.transaction { c in
+            var counts: [Int] = []
+            for key in keys {
+                // LAST_INSERT_ID(expr) hands the new count back without a second query; a fresh row reads 0 there.
+                let result = try c.execute(
+                    """
+                    INSERT INTO rate_counters (counter_key, window_start, hits) VALUES (?, ?, 1)
+                    ON DUPLICATE KEY UPDATE hits = LAST_INSERT_ID(hits + 1)
+                    """,
+                    String(key.prefix(320)), start)
+                counts.append(result.lastInsertID == 0 ? 1 : Int(result.lastInsertID))
+            }
+            return counts
+        }
+    }
+
+    /// The count of `key` in the current window, without counting.
+    public func count(_ key: String, window: TimeInterval, now: Date = Date()) async throws -> Int {
+        try await database.query(
+            "SELECT hits FROM rate_counters WHERE counter_key = ? AND window_start = ?", String(key.prefix(320)), Self.windowStart(now, length: window)
+        ).first?.get("hits") ?? 0
+    }
+
+    /// Removes windows that started before `cutoff` (at most `limit` rows per call).
+    @discardableResult
+    public func purge(before cutoff: Date, limit: Int = 5000) async throws -> Int {
+        Int(try await database.execute("DELETE FROM rate_counters WHERE window_start < ? LIMIT ?", cutoff, limit).affectedRows)
+    }
+
+    static func windowStart(_ now: Date, length: TimeInterval) -> Date {
+        let length = max(1, length.rounded())
+        return Date(timeIntervalSince1970: (now.timeIntervalSince1970 / length).rounded(.down) * length)
+    }
+}
