@@ -28,6 +28,10 @@ public final class SIPIncomingInvite: @unchecked Sendable {
     public var calledUser: String? { request.requestURI?.user }
     /// The caller's user part (caller ID).
     public var callingUser: String? { request.from?.uri.user }
+    /// The To header's user part (some carriers put the dialled number only there).
+    public var toUser: String? { request.to?.uri.user }
+    /// The address the INVITE came from (the previous hop: a trunk, a proxy).
+    public var source: SocketAddress { transaction.source }
 
     /// Sends 180 Ringing.
     public func ring() {
