@@ -63,6 +63,7 @@ struct TelephonyService: Service {
                 continue
             }
             try await agent.loop.submit {
+                if SIPTransportKind(trunkTransport: trunk.transport) == .tcp { agent.useTCP(toward: destination) }
                 let registration = SIPRegistration(
                     agent: agent, registrar: SIPURI(host: trunk.host, port: trunk.port), destination: destination, user: user,
                     credentials: SIPCredentials(username: user, password: trunk.password ?? ""), expires: trunk.registerExpires ?? 600)

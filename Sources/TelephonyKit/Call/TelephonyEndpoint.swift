@@ -109,7 +109,9 @@ public final class TelephonyEndpoint: @unchecked Sendable {
             call.report(FaxCallReport(resultCode: .generalError))
             return
         }
-        let target = SIPURI(user: request.destination, host: request.trunkHost, port: request.trunkPort)
+        if request.transport == .tcp { agent.useTCP(toward: trunk) }
+        var target = SIPURI(user: request.destination, host: request.trunkHost, port: request.trunkPort)
+        if request.transport == .tcp { target.parameters = SIPParameters([("transport", "tcp")]) }
         // A fax without a caller ID is sent as "anonymous": `sip:@host` is no valid URI, and a far
         // end that drops it unparsed leaves the call unanswered (408).
         let from = SIPNameAddress(uri: SIPURI(user: request.callerID.isEmpty ? "anonymous" : request.callerID,

@@ -136,12 +136,13 @@ public struct FaxSendHandler: WorkHandler {
     /// One call through one trunk; a cancel flagged by the scheduler hangs it up.
     private func call(trunk: Trunk, number: String, callerID: String, document: URL, faxID: Int64) async -> FaxCallReport {
         let codecs = trunk.codecs.compactMap { SDPAudioCodec(rawValue: $0.uppercased()) }
-        let request = OutboundFaxRequest(
+        var request = OutboundFaxRequest(
             destination: number, trunkHost: trunk.host, trunkPort: trunk.port,
             credentials: trunk.username.map { SIPCredentials(username: $0, password: trunk.password ?? "") },
             callerID: trunk.callerIDOverride ?? callerID, document: document, ecm: trunk.ecm,
             maximumBitRate: trunk.v17Allowed ? 14_400 : 9_600, codecs: codecs.isEmpty ? [.pcmu, .pcma] : codecs,
             t38: trunk.t38Allowed ? T38Policy(accept: true, request: true) : .never, noAnswerTimeout: noAnswerTimeout)
+        request.transport = SIPTransportKind(trunkTransport: trunk.transport)
         let cancellation = FaxCallCancellation()
         let scheduler = self.scheduler
         let watcher = Task {

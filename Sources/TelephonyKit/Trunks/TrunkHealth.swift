@@ -34,6 +34,7 @@ public struct TrunkHealth: Sendable {
         let started = NIODeadline.now()
         let status: Int?? = await withCheckedContinuation { (continuation: CheckedContinuation<Int??, Never>) in
             loop.execute {
+                if SIPTransportKind(trunkTransport: trunk.transport) == .tcp { agent.useTCP(toward: destination) }
                 // Whichever comes first, the answer or the timeout, resumes (both run on the loop).
                 let done = UncheckedBox(LoopFlag())
                 let timer = loop.scheduleTask(in: timeout) {

@@ -38,7 +38,7 @@ public final class SIPIncomingInvite: @unchecked Sendable {
         agent.loop.preconditionInEventLoop()
         guard !isFinished else { return }
         var response = request.response(180, toTag: localTag)
-        response.headers.add("Contact", agent.contact.description)
+        response.headers.add("Contact", agent.contact(toward: transaction.source).description)
         transaction.respond(response)
     }
 
@@ -62,7 +62,7 @@ public final class SIPIncomingInvite: @unchecked Sendable {
         dialog.handler = handler
         agent.addDialog(dialog)
         var response = request.response(200, toTag: localTag)
-        response.headers.add("Contact", agent.contact.description)
+        response.headers.add("Contact", agent.contact(toward: transaction.source).description)
         response.headers.add("Content-Type", "application/sdp")
         agent.addCapabilities(to: &response)
         response.body = answer.bytes
