@@ -30,7 +30,7 @@ struct TelephonyService: Service {
             scheduler: FaxScheduler(database: database), trunks: trunks, documents: vault.documents,
             endpoint: endpoint, worker: worker,
             scratch: URL(fileURLWithPath: configuration.varDirectory).appendingPathComponent("telephony"),
-            noAnswerTimeout: .seconds(Int64(configuration.telephonyNoAnswerSeconds)), logger: logger)
+            noAnswerTimeout: .seconds(Int64(configuration.telephonyNoAnswerSeconds)), maximumCalls: configuration.telephonyMaxCalls, logger: logger)
     }
 
     /// Answers calls to the platform's numbers from now on, after closing receptions a stopped

@@ -23,6 +23,7 @@ public struct FaxSendHandler: WorkHandler {
     let worker: String
     let scratch: URL
     let noAnswerTimeout: TimeAmount
+    let maximumCalls: Int?
     let logger: Logger
 
     /// Creates the handler.
@@ -30,8 +31,10 @@ public struct FaxSendHandler: WorkHandler {
     /// - Parameters:
     ///   - worker: this process's name in attempt rows.
     ///   - scratch: a private directory for the TIFF of the call in progress (deleted after each call).
+    ///   - maximumCalls: calls in progress on the endpoint (incoming ones too) above which an attempt
+    ///     waits and is retried a few seconds later (`telephony.max_calls`).
     public init(scheduler: FaxScheduler, trunks: TrunkRepository, documents: DocumentStore, endpoint: TelephonyEndpoint,
-                worker: String, scratch: URL, noAnswerTimeout: TimeAmount = .seconds(55), logger: Logger) {
+                worker: String, scratch: URL, noAnswerTimeout: TimeAmount = .seconds(55), maximumCalls: Int? = nil, logger: Logger) {
         self.scheduler = scheduler
         self.trunks = trunks
         self.documents = documents
@@ -39,6 +42,7 @@ public struct FaxSendHandler: WorkHandler {
         self.worker = worker
         self.scratch = scratch
         self.noAnswerTimeout = noAnswerTimeout
+        self.maximumCalls = maximumCalls
         self.logger = logger
     }
 
@@ -62,6 +66,9 @@ public struct FaxSendHandler: WorkHandler {
         let companyID: Int64 = try row.get("company_id")
         let callerID: String = try row.optional("caller_id") ?? ""
         let callKey = "fax-\(faxID)-\(item.attempts)"
+        if let maximumCalls, endpoint.activeCalls >= maximumCalls {
+            throw RetryAfter(seconds: 5, reason: "telephony.max_calls calls in progress (incoming ones count too)")
+        }
 
         let candidates = try await trunks.trunks(forAccount: accountID)
         var first: Int?
