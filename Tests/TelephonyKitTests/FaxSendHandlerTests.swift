@@ -161,4 +161,30 @@ struct FaxSendHandlerTests {
             #expect(try fax.get("attempts", as: Int.self) == 0)
         }
     }
+
+    @Test("Calls in progress up to telephony.max_calls, an incoming one among them, hold an outgoing attempt back")
+    func maximumCallsCountIncomingCalls() async throws {
+        try await Fixture.with { f in
+            // setup: one slot, taken by an incoming call
+            _ = try await f.trunks.create(f.simulatorTrunk("sim-e"))
+            let (faxID, _) = try await f.submit(to: "(206) 555-0101", pages: 1)
+            var logger = Logger(label: "telephony-test")
+            logger.logLevel = .warning
+            let handler = FaxSendHandler(scheduler: f.scheduler, trunks: f.trunks, documents: f.vault.documents, endpoint: f.harness.pagewire,
+                                         worker: "telephony-test", scratch: f.harness.directory.appendingPathComponent("scratch"),
+                                         maximumCalls: 1, logger: logger)
+            #expect(f.harness.pagewire.reserveCall(limit: 1))
+            #expect(!f.harness.pagewire.reserveCall(limit: 1))
+            // act
+            let queue = WorkQueue(database: f.test.database, owner: "telephony-test")
+            let item = try #require(try await queue.claim(kinds: [FaxScheduler.sendKind]).first)
+            await #expect(throws: RetryAfter.self) { try await handler.handle(item) }
+            // check: no attempt started, no trunk channel held
+            let fax = try await f.fax(faxID)
+            #expect(try fax.get("state", as: String.self) == "queued")
+            #expect(try fax.get("attempts", as: Int.self) == 0)
+            f.harness.pagewire.releaseCall()
+            #expect(f.harness.pagewire.activeCalls == 0)
+        }
+    }
 }

@@ -36,11 +36,14 @@ public struct Configuration: Sendable {
     public var telephonyUDPTLRedundancy: Int
     /// Seconds an outgoing call may ring before it counts as `no_answer`.
     public var telephonyNoAnswerSeconds: Int
-    /// Outgoing fax calls one telephony process runs at once.
+    /// Fax calls one telephony process runs at once, outgoing and incoming together.
     public var telephonyMaxCalls: Int
     /// Seconds a `fax.send` lease lasts; the worker renews it at half-time while the call runs,
     /// so a killed telephony process hands its fax back this soon.
     public var telephonySendLeaseSeconds: Int
+
+    /// Seconds between OPTIONS checks of every active trunk; 0 turns the periodic check off.
+    public var telephonyTrunkCheckSeconds: Int
 
     /// Carrier simulator (`pagewire-telephony simulate`): SIP address and port.
     public var simulatorSIPHost: String
@@ -116,6 +119,8 @@ public struct Configuration: Sendable {
         Key("telephony.no_answer_seconds", default: "55"),
         Key("telephony.max_calls", default: "100"),
         Key("telephony.send_lease_seconds", default: "45"),
+
+        Key("telephony.trunk_check_seconds", default: "60"),
         Key("simulator.sip_host", default: "127.0.0.1"),
         Key("simulator.sip_port", default: "5080"),
         Key("simulator.rtp_port_min", default: "30000"),
@@ -238,6 +243,8 @@ public struct Configuration: Sendable {
         telephonyNoAnswerSeconds = try reader.integer("telephony.no_answer_seconds", in: 5...300)
         telephonyMaxCalls = try reader.integer("telephony.max_calls", in: 1...5_000)
         telephonySendLeaseSeconds = try reader.integer("telephony.send_lease_seconds", in: 4...3_600)
+
+        telephonyTrunkCheckSeconds = try reader.integer("telephony.trunk_check_seconds", in: 0...86_400)
         simulatorSIPHost = try reader.string("simulator.sip_host")
         simulatorSIPPort = try reader.integer("simulator.sip_port", in: 0...65535)
         simulatorRTPPortMin = try reader.integer("simulator.rtp_port_min", in: 1024...65534)

@@ -16,7 +16,8 @@ public struct Trunk: Sendable, Equatable {
     public var transport: String
     /// Digest username, or nil for IP authentication only.
     public var username: String?
-    /// Digest password (never logged).
+    /// Digest password (never logged). Stored wrapped with a platform key, never in clear: a
+    /// `TrunkRepository` opened with the platform keys fills it in; without them it reads nil.
     public var password: String?
     /// Seconds of registration to ask for, or nil when the trunk needs no REGISTER.
     public var registerExpires: Int?
@@ -54,7 +55,8 @@ public struct Trunk: Sendable, Equatable {
         self.codecs = codecs
     }
 
-    static let columns = "id, name, active, host, port, transport, username, password, register_expires, caller_id_override, max_channels, t38_allowed, ecm, v17_allowed, codecs"
+    /// `password` holds a clear password only until `TrunkRepository.sealPasswords` wraps it.
+    static let columns = "id, name, active, host, port, transport, username, password, password_key_id, password_wrapped, register_expires, caller_id_override, max_channels, t38_allowed, ecm, v17_allowed, codecs"
 
     init(row: SQLRow) throws {
         self.init(

@@ -119,6 +119,20 @@ final class FaxCall: SIPDialogHandler, @unchecked Sendable {
         }
     }
 
+    /// Hangs up `delay` after `pages` pages went through, in the middle of the next page: the
+    /// simulator's caller that drops mid-page, for partial receptions.
+    func dropMidPage(afterPages pages: Int, delay: TimeAmount) {
+        after(.milliseconds(250)) { [self] in
+            guard !reported else { return }
+            if let session = media.session, session.statistics.pages >= pages {
+                logger.info("Dropping the call mid-page", metadata: ["fax.pages": "\(pages)"])
+                after(delay) { [self] in end(as: .transmissionFailed) }
+            } else {
+                dropMidPage(afterPages: pages, delay: delay)
+            }
+        }
+    }
+
     /// A session-timer style re-INVITE with our current SDP, repeated while the call lasts.
     private func refreshSession(every interval: TimeAmount) {
         guard let dialog, !dialog.isTerminated, !reported, let localSDP else { return }

@@ -57,6 +57,11 @@ public struct OutboundFaxRequest: Sendable {
     public var noAnswerTimeout: TimeAmount
     /// The longest a call may last before we hang up.
     public var maximumDuration: TimeAmount
+    /// UDP, or TCP for a trunk configured with transport `tcp`.
+    public var transport: SIPTransportKind = .udp
+    /// Hang up two seconds into the page after this many pages went through (the simulator's
+    /// mid-page drop toward the platform); nil for a normal call.
+    public var hangUpAfterPages: Int?
 
     /// Creates a request with carrier-friendly defaults.
     public init(destination: String, trunkHost: String, trunkPort: Int, credentials: SIPCredentials? = nil, callerID: String,

@@ -4,6 +4,7 @@ import Logging
 import NIOCore
 import PagewireCore
 import SIP
+import Synchronization
 
 /// Settings of one telephony endpoint (a SIP agent with its media) on one event loop.
 public struct TelephonyEndpointConfiguration: Sendable {
@@ -36,6 +37,23 @@ public final class TelephonyEndpoint: @unchecked Sendable {
     /// Settings.
     public let configuration: TelephonyEndpointConfiguration
     let logger: Logger
+    private let calls = Mutex(0)
+
+    /// Calls in progress on this endpoint, both directions (outgoing from `sendFax`, incoming
+    /// while reserved with `reserveCall`).
+    public var activeCalls: Int { calls.withLock { $0 } }
+
+    /// Takes a call slot unless `limit` calls are in progress already; `releaseCall` gives it back.
+    public func reserveCall(limit: Int) -> Bool {
+        calls.withLock { count in
+            guard count < limit else { return false }
+            count += 1
+            return true
+        }
+    }
+
+    /// Gives back a slot taken by `reserveCall`.
+    public func releaseCall() { calls.withLock { $0 = max(0, $0 - 1) } }
 
     /// The loop everything runs on.
     public var loop: any EventLoop { agent.loop }
@@ -62,6 +80,8 @@ public final class TelephonyEndpoint: @unchecked Sendable {
     /// Places one fax call and sends `request.document`; returns when the call is over.
     /// `cancel` may be used to end it early (it reports `cancelled`).
     public func sendFax(_ request: OutboundFaxRequest, cancel: FaxCallCancellation? = nil) async -> FaxCallReport {
+        calls.withLock { $0 += 1 }
+        defer { releaseCall() }
         let media: CallMedia
         do {
             media = try await CallMedia.open(loop: loop, clock: clock, ports: ports, logger: logger, redundancyDepth: configuration.udptlRedundancy)
@@ -89,7 +109,9 @@ public final class TelephonyEndpoint: @unchecked Sendable {
             call.report(FaxCallReport(resultCode: .generalError))
             return
         }
-        let target = SIPURI(user: request.destination, host: request.trunkHost, port: request.trunkPort)
+        if request.transport == .tcp { agent.useTCP(toward: trunk) }
+        var target = SIPURI(user: request.destination, host: request.trunkHost, port: request.trunkPort)
+        if request.transport == .tcp { target.parameters = SIPParameters([("transport", "tcp")]) }
         // A fax without a caller ID is sent as "anonymous": `sip:@host` is no valid URI, and a far
         // end that drops it unparsed leaves the call unanswered (408).
         let from = SIPNameAddress(uri: SIPURI(user: request.callerID.isEmpty ? "anonymous" : request.callerID,
@@ -128,6 +150,7 @@ public final class TelephonyEndpoint: @unchecked Sendable {
             call.after(.seconds(4)) { call.report(FaxCallReport(resultCode: .noAnswer, sipStatus: 408)) }
         }
         call.after(request.maximumDuration) { call.end(as: .transmissionFailed) }
+        if let pages = request.hangUpAfterPages { call.dropMidPage(afterPages: pages, delay: .seconds(2)) }
         cancel?.attach(loop: loop) {
             if answered { call.end(as: .cancelled) } else { invite?.cancel(); call.after(.seconds(2)) { call.report(FaxCallReport(resultCode: .cancelled)) } }
         }

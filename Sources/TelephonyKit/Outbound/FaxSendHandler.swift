@@ -24,6 +24,7 @@ public struct FaxSendHandler: WorkHandler {
     let worker: String
     let scratch: URL
     let noAnswerTimeout: TimeAmount
+    let maximumCalls: Int?
     let logger: Logger
 
     /// Creates the handler.
@@ -32,8 +33,11 @@ public struct FaxSendHandler: WorkHandler {
     ///   - worker: this process's name in attempt rows.
     ///   - scratch: a private directory for the TIFF of the call in progress (deleted after each call).
     ///   - lease: seconds a `fax.send` lease lasts (`telephony.send_lease_seconds`).
+    ///   - maximumCalls: calls in progress on the endpoint (incoming ones too) above which an attempt
+    ///     waits and is retried a few seconds later (`telephony.max_calls`).
     public init(scheduler: FaxScheduler, trunks: TrunkRepository, documents: DocumentStore, endpoint: TelephonyEndpoint,
-                worker: String, scratch: URL, noAnswerTimeout: TimeAmount = .seconds(55), lease: TimeInterval = 45, logger: Logger) {
+                worker: String, scratch: URL, noAnswerTimeout: TimeAmount = .seconds(55), lease: TimeInterval = 45, maximumCalls: Int? = nil,
+                logger: Logger) {
         self.lease = lease
         self.scheduler = scheduler
         self.trunks = trunks
@@ -42,6 +46,7 @@ public struct FaxSendHandler: WorkHandler {
         self.worker = worker
         self.scratch = scratch
         self.noAnswerTimeout = noAnswerTimeout
+        self.maximumCalls = maximumCalls
         self.logger = logger
     }
 
@@ -68,6 +73,10 @@ public struct FaxSendHandler: WorkHandler {
         // Only one worker holds this fax's lease: channels still taken under an earlier key of
         // this fax belong to a process that died mid-call.
         try await trunks.releaseChannels(callKeyPrefix: "fax-\(faxID)-")
+
+        if let maximumCalls, endpoint.activeCalls >= maximumCalls {
+            throw RetryAfter(seconds: 5, reason: "telephony.max_calls calls in progress (incoming ones count too)")
+        }
 
         let candidates = try await trunks.trunks(forAccount: accountID)
         var first: Int?
@@ -142,12 +151,13 @@ public struct FaxSendHandler: WorkHandler {
     /// One call through one trunk; a cancel flagged by the scheduler hangs it up.
     private func call(trunk: Trunk, number: String, callerID: String, document: URL, faxID: Int64) async -> FaxCallReport {
         let codecs = trunk.codecs.compactMap { SDPAudioCodec(rawValue: $0.uppercased()) }
-        let request = OutboundFaxRequest(
+        var request = OutboundFaxRequest(
             destination: number, trunkHost: trunk.host, trunkPort: trunk.port,
             credentials: trunk.username.map { SIPCredentials(username: $0, password: trunk.password ?? "") },
             callerID: trunk.callerIDOverride ?? callerID, document: document, ecm: trunk.ecm,
             maximumBitRate: trunk.v17Allowed ? 14_400 : 9_600, codecs: codecs.isEmpty ? [.pcmu, .pcma] : codecs,
             t38: trunk.t38Allowed ? T38Policy(accept: true, request: true) : .never, noAnswerTimeout: noAnswerTimeout)
+        request.transport = SIPTransportKind(trunkTransport: trunk.transport)
         let cancellation = FaxCallCancellation()
         let scheduler = self.scheduler
         let watcher = Task {

@@ -53,6 +53,8 @@ final class SIPClientTransaction: @unchecked Sendable {
     }
 
     private func scheduleRetransmit() {
+        // A reliable transport retransmits for us (RFC 3261 §17.1.1.2: timer A only over UDP).
+        guard !agent.streamPeers.contains(destination) else { return }
         retransmitTimer = agent.loop.scheduleTask(in: interval) { [self] in
             guard state == .calling || (state == .proceeding && !isInvite) else { return }
             agent.send(request, to: destination)

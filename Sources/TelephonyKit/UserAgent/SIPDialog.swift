@@ -73,24 +73,25 @@ public final class SIPDialog: @unchecked Sendable {
     /// Builds an in-dialog request (RFC 3261 §12.2.1.1) with the next CSeq (ACK reuses the INVITE's).
     func request(_ method: SIPMethod, cseq: UInt32? = nil, body: SDPSession? = nil) -> (SIPMessage, SocketAddress?) {
         if method != .ack, cseq == nil { localCSeq += 1 }
+        // Loose routing: with a route set, the request goes to the first route; the Request-URI stays the target.
+        let next = routeSet.first?.uri ?? remoteTarget
+        let destination = agent.resolve(next)
         var headers = SIPHeaders()
-        headers.add("Via", agent.newVia().description)
+        headers.add("Via", agent.newVia(toward: destination).description)
         headers.add("Max-Forwards", "70")
         for route in routeSet { headers.add("Route", route.description) }
         headers.add("From", local.description)
         headers.add("To", remote.description)
         headers.add("Call-ID", callID)
         headers.add("CSeq", SIPCSeq(cseq ?? localCSeq, method).description)
-        headers.add("Contact", agent.contact.description)
+        headers.add("Contact", agent.contact(toward: destination).description)
         headers.add("User-Agent", agent.configuration.product)
         var bytes: [UInt8] = []
         if let body {
             headers.add("Content-Type", "application/sdp")
             bytes = body.bytes
         }
-        // Loose routing: with a route set, the request goes to the first route; the Request-URI stays the target.
-        let next = routeSet.first?.uri ?? remoteTarget
-        return (.request(method, remoteTarget, headers: headers, body: bytes), agent.resolve(next))
+        return (.request(method, remoteTarget, headers: headers, body: bytes), destination)
     }
 
     /// Sends a re-INVITE with a new offer; `completion` gets the final response (or nil on timeout).

@@ -28,13 +28,17 @@ public final class SIPIncomingInvite: @unchecked Sendable {
     public var calledUser: String? { request.requestURI?.user }
     /// The caller's user part (caller ID).
     public var callingUser: String? { request.from?.uri.user }
+    /// The To header's user part (some carriers put the dialled number only there).
+    public var toUser: String? { request.to?.uri.user }
+    /// The address the INVITE came from (the previous hop: a trunk, a proxy).
+    public var source: SocketAddress { transaction.source }
 
     /// Sends 180 Ringing.
     public func ring() {
         agent.loop.preconditionInEventLoop()
         guard !isFinished else { return }
         var response = request.response(180, toTag: localTag)
-        response.headers.add("Contact", agent.contact.description)
+        response.headers.add("Contact", agent.contact(toward: transaction.source).description)
         transaction.respond(response)
     }
 
@@ -58,7 +62,7 @@ public final class SIPIncomingInvite: @unchecked Sendable {
         dialog.handler = handler
         agent.addDialog(dialog)
         var response = request.response(200, toTag: localTag)
-        response.headers.add("Contact", agent.contact.description)
+        response.headers.add("Contact", agent.contact(toward: transaction.source).description)
         response.headers.add("Content-Type", "application/sdp")
         agent.addCapabilities(to: &response)
         response.body = answer.bytes

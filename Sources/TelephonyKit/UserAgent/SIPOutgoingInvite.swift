@@ -64,13 +64,13 @@ public final class SIPOutgoingInvite: @unchecked Sendable {
 
     func send(authorization: (header: String, value: String)? = nil) {
         var headers = SIPHeaders()
-        headers.add("Via", agent.newVia().description)
+        headers.add("Via", agent.newVia(toward: destination).description)
         headers.add("Max-Forwards", "70")
         headers.add("From", from.description)
         headers.add("To", SIPNameAddress(uri: target).description)
         headers.add("Call-ID", callID)
         headers.add("CSeq", SIPCSeq(cseq, .invite).description)
-        headers.add("Contact", agent.contact.description)
+        headers.add("Contact", agent.contact(toward: destination).description)
         headers.add("Allow", SIPMethod.implemented.map(\.rawValue).joined(separator: ", "))
         headers.add("User-Agent", agent.configuration.product)
         if let authorization { headers.add(authorization.header, authorization.value) }
@@ -175,7 +175,7 @@ extension SIPUserAgent {
     public func ping(_ target: SIPURI, via destination: SocketAddress, completion: @escaping (Int?) -> Void) {
         loop.preconditionInEventLoop()
         var headers = SIPHeaders()
-        headers.add("Via", newVia().description)
+        headers.add("Via", newVia(toward: destination).description)
         headers.add("Max-Forwards", "70")
         var from = SIPNameAddress(uri: contact.uri)
         from.tag = SIPIdentifiers.tag()

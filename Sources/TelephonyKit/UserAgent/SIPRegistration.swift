@@ -70,7 +70,7 @@ public final class SIPRegistration: @unchecked Sendable {
         var from = address
         from.tag = fromTag
         var headers = SIPHeaders()
-        headers.add("Via", agent.newVia().description)
+        headers.add("Via", agent.newVia(toward: destination).description)
         headers.add("Max-Forwards", "70")
         headers.add("From", from.description)
         headers.add("To", address.description)

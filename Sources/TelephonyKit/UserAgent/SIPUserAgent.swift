@@ -37,6 +37,17 @@ public final class SIPUserAgent: @unchecked Sendable {
     /// The port actually bound.
     public private(set) var port: Int = 0
 
+    // SIP over TCP (SIPUserAgent+TCP.swift): peers reached over TCP, their connections (ours and
+    // accepted ones, keyed by the far end's address), and messages waiting for a connect.
+    var streamPeers: Set<SocketAddress> = []
+    var streamChannels: [SocketAddress: any Channel] = [:]
+    var streamPending: [SocketAddress: [SIPMessage]] = [:]
+    var streamListener: (any Channel)?
+    /// SIP messages received over TCP.
+    public internal(set) var streamMessagesReceived = 0
+    /// TCP connections this agent opened (a reused connection counts once).
+    public internal(set) var streamConnectionsOpened = 0
+
     private init(loop: any EventLoop, configuration: SIPUserAgentConfiguration, logger: Logger) {
         self.loop = loop
         self.configuration = configuration
@@ -57,13 +68,14 @@ public final class SIPUserAgent: @unchecked Sendable {
             agent.channel = channel
             agent.port = channel.localAddress?.port ?? configuration.port
         }.get()
+        if configuration.listenTCP { await agent.listenTCP() }
         return agent
     }
 
     /// Closes the socket; pending transactions are dropped.
     public func close() async {
-        let channel = try? await loop.submit { self.channel }.get()
-        try? await channel?.close()
+        let channels = try? await loop.submit { [self.channel, self.streamListener] + self.streamChannels.values.map { Optional($0) } }.get()
+        for channel in channels ?? [] { try? await channel?.close() }
     }
 
     /// Our Contact address.
@@ -71,17 +83,36 @@ public final class SIPUserAgent: @unchecked Sendable {
         SIPNameAddress(uri: SIPURI(user: configuration.contactUser, host: configuration.host, port: port))
     }
 
-    /// A Via for a new request from us.
-    func newVia() -> SIPVia { SIPVia(host: configuration.host, port: port, branch: SIPIdentifiers.branch()) }
+    /// Our Contact for messages toward `destination`: with `;transport=tcp` when that peer is
+    /// reached over TCP, so its requests in the dialog come over TCP too.
+    func contact(toward destination: SocketAddress?) -> SIPNameAddress {
+        guard let destination, streamPeers.contains(destination) else { return contact }
+        var address = contact
+        address.uri.parameters = SIPParameters([("transport", "tcp")])
+        return address
+    }
+
+    /// A Via for a new request from us toward `destination` (TCP when that peer is reached over TCP).
+    func newVia(toward destination: SocketAddress? = nil) -> SIPVia {
+        let transport = destination.map { streamPeers.contains($0) } == true ? "TCP" : "UDP"
+        return SIPVia(transport: transport, host: configuration.host, port: port, branch: SIPIdentifiers.branch())
+    }
 
     /// The socket address for a URI's host and port (IP literals only: trunks are configured by address).
+    /// A `;transport=tcp` URI makes that address a TCP peer.
     func resolve(_ uri: SIPURI) -> SocketAddress? {
-        try? SocketAddress(ipAddress: uri.host, port: uri.effectivePort)
+        guard let address = try? SocketAddress(ipAddress: uri.host, port: uri.effectivePort) else { return nil }
+        if uri.parameters["transport"]?.lowercased() == "tcp" { streamPeers.insert(address) }
+        return address
     }
 
     // MARK: Sending
 
     func send(_ message: SIPMessage, to destination: SocketAddress) {
+        if streamPeers.contains(destination) {
+            sendStream(message, to: destination)
+            return
+        }
         guard let channel else { return }
         let bytes = message.bytes
         guard bytes.count <= SIPMessage.maximumSize else {
@@ -114,7 +145,12 @@ public final class SIPUserAgent: @unchecked Sendable {
 
     // MARK: Receiving
 
-    func receive(bytes: [UInt8], from source: SocketAddress) {
+    func receive(bytes: [UInt8], from source: SocketAddress, overStream: Bool = false) {
+        if overStream {
+            // Answers and requests toward this peer go back over TCP.
+            streamPeers.insert(source)
+            streamMessagesReceived += 1
+        }
         let now = NIODeadline.now().uptimeNanoseconds
         guard floodGuard.admit(source: source.ipAddress ?? "?", nowNanoseconds: Int64(truncatingIfNeeded: now)) else { return }
         if bytes.allSatisfy({ $0 == 13 || $0 == 10 }) { return }  // keep-alive
@@ -258,7 +294,7 @@ public final class SIPUserAgent: @unchecked Sendable {
             transaction.respond(request.response(status.code))
         case .success(let answer):
             var response = request.response(200)
-            response.headers.add("Contact", contact.description)
+            response.headers.add("Contact", contact(toward: transaction.source).description)
             response.headers.add("Content-Type", "application/sdp")
             addCapabilities(to: &response)
             response.body = answer.bytes

@@ -1,0 +1,74 @@
+import Foundation
+import PagewireCore
+import Testing
+
+/// The inbound path with Pagewire's own processes: `simulator-trunk` wires the simulator's trunk
+/// and numbers as `scripts/run` does, `pagewire-telephony serve` answers, and
+/// `pagewire-telephony simulate --call` sends a test fax to the number the demo user got.
+@Suite("Inbound faxes through pagewire-telephony serve and simulate --call")
+struct InboundProcessesEndToEndTests {
+    @Test func aTestFaxFromTheSimulatorLandsInTheUsersInbox() async throws {
+        try await TestDatabase.with { test in
+            // setup: a company with a vault and a user, as after the first sign-up
+            let directory = NSTemporaryDirectory() + "pw-in-e2e-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let keyFile = directory + "/keys/transit.key"
+            let vault = Vault(database: test.database, transit: try TransitKeyring.loadOrCreate(path: keyFile), kdfParameters: .testing)
+            let accounts = AccountRepository(database: test.database)
+            let platform = try await accounts.create(platformName: "Pagewire")
+            let company = try await accounts.create(kind: .company, name: "Clinic", parentID: platform.id, scope: platform.scope)
+            let user = try await UserRepository(database: test.database, passwordParameters: .testing)
+                .create(accountID: company.id, email: "doc@clinic.example", password: "pw-123456789", scope: company.scope)
+            try await vault.keyring.enroll(userID: user.id, password: "pw-123456789")
+            _ = try await vault.keyring.createVault(companyID: company.id, firstAdminUserID: user.id, actor: .system("test"))
+            let common = [
+                "PAGEWIRE_DATABASE_URL": test.url.urlString,
+                "PAGEWIRE_VAULT_TRANSIT_KEY_FILE": keyFile,
+                "PAGEWIRE_PATHS_RESOURCES": TestDatabase.repositoryRoot + "/Resources",
+                "PAGEWIRE_PATHS_VAR": directory,
+                "PAGEWIRE_SIMULATOR_SIP_HOST": "127.0.0.1",
+                "PAGEWIRE_SIMULATOR_RTP_PORT_MIN": "46600", "PAGEWIRE_SIMULATOR_RTP_PORT_MAX": "46799",
+                "PAGEWIRE_SIMULATOR_SPOOL": directory + "/simulator",
+            ]
+            // act: wire as scripts/run does, start telephony, send a test fax
+            let wiring = try TestProcess.start("pagewire-telephony", ["simulator-trunk"], environment: common, mergingStandardError: true)
+            #expect(wiring.wait() == 0)
+            let numbers = try await NumberRepository(database: test.database).numbers(ofUser: user.id, scope: company.scope)
+            #expect(numbers.map(\.e164) == ["+12065550200"])
+            let telephony = try TestProcess.start("pagewire-telephony", ["serve"], environment: common.merging([
+                "PAGEWIRE_TELEPHONY_SIP_PORT": "0",
+                "PAGEWIRE_TELEPHONY_RTP_PORT_MIN": "46400", "PAGEWIRE_TELEPHONY_RTP_PORT_MAX": "46599", "PAGEWIRE_LOG_LEVEL": "info",
+            ]) { $1 }, mergingStandardError: true)
+            defer { telephony.kill(signal: SIGTERM) }
+            var port = 0
+            while let line = try telephony.readLine() {
+                guard line.contains("SIP listening") else { continue }
+                port = line.split(separator: " ").first { $0.hasPrefix("sip.port=") }.flatMap { Int($0.dropFirst("sip.port=".count)) } ?? 0
+                break
+            }
+            try #require(port > 0)
+            let caller = try TestProcess.start("pagewire-telephony", ["simulate", "--call", "+12065550200", "--pages", "2", "--to", "127.0.0.1:\(port)"],
+                                               environment: common, mergingStandardError: true)
+            var output: [String] = []
+            while let line = try caller.readLine() { output.append(line) }
+            let status = caller.wait()
+            // check: the caller saw it go through; the fax waits in the user's inbox for delivery
+            #expect(status == 0, "\(output.suffix(10))")
+            #expect(output.contains { $0.contains("test fax to +12065550200: ok") }, "\(output.suffix(10))")
+            var state = ""
+            for _ in 0..<300 {
+                state = try await test.database.query("SELECT state FROM faxes WHERE direction = 'inbound'").first?.get("state") ?? ""
+                if state == "received" { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(state == "received")
+            let fax = try #require(try await test.database.query(
+                "SELECT id, user_id, pages, partial, local_number FROM faxes WHERE direction = 'inbound'").first)
+            #expect(try fax.optional("user_id", as: Int64.self) == user.id)
+            #expect(try fax.get("pages", as: Int.self) == 2 && !(try fax.get("partial", as: Bool.self)))
+            #expect(try fax.get("local_number", as: String.self) == "+12065550200")
+            let deliveries: Int = try await test.database.query("SELECT COUNT(*) AS n FROM work WHERE kind = ?", InboundFaxes.deliverKind)[0].get("n")
+            #expect(deliveries == 1)
+        }
+    }
+}
