@@ -127,6 +127,7 @@ struct AdminSettingsTests {
             try await h.users.grant(userID: staff.id, accountID: h.reseller.id, rights: AdminRight.all, scope: scope)
             let reseller = h.browser()
             try await reseller.signIn("ops@faxresell.example", "Ops-pw-1234567")
+            try await PortalSecondFactorTests.pass(reseller)
             let csrf = try #require(TestBrowser.csrf(in: try await reseller.get("/admin/accounts/\(h.reseller.id)/pool").text))
             let csv = "number,region,city\n+12065550201,WA,Seattle\n+12065550202,WA,Seattle\nnot a number,WA,\n+13125550203,IL,Chicago\n+12065550201,WA,Seattle\n"
             // act: import
@@ -168,6 +169,7 @@ struct AdminSettingsTests {
             try await h.users.grant(userID: operatorUser.id, accountID: h.platform.id, rights: AdminRight.all, scope: scope)
             let op = h.browser()
             try await op.signIn("op@pagewire.example", "Op-pw-12345678")
+            try await PortalSecondFactorTests.pass(op)
             let base = "/admin/accounts/\(h.companyA.id)/retention"
             let opCSRF = try #require(TestBrowser.csrf(in: try await op.get(base).text))
             // act + check: the platform sets 7–60 days; the company picks 45, not 90, and cannot change the limits

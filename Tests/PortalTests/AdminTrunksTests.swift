@@ -13,10 +13,11 @@ struct AdminTrunksTests {
             let scope = h.platform.scope
             let staff = try await h.users.create(accountID: h.reseller.id, email: "noc@faxresell.example", password: "Noc-pw-1234567", scope: scope)
             try await h.users.grant(userID: staff.id, accountID: h.reseller.id, rights: AdminRight.all, scope: scope)
-            let repository = TrunkRepository(database: h.database)
+            let repository = TrunkRepository(database: h.database, secrets: h.vault.documents.transit)
             let platformTrunk = try await repository.create(Trunk(name: "Platform carrier", host: "198.51.100.1"), owner: h.platform.id, scope: scope)
             let browser = h.browser()
             try await browser.signIn("noc@faxresell.example", "Noc-pw-1234567")
+            try await PortalSecondFactorTests.pass(browser)
             let base = "/admin/accounts/\(h.reseller.id)/trunks"
             let csrf = try #require(TestBrowser.csrf(in: try await browser.get(base).text))
             // act: add a digest trunk and an IP-authenticated one; a username without a password is refused

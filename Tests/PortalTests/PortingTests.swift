@@ -69,6 +69,7 @@ struct PortingTests {
             // The reseller's porting team sees it and may start it only once submitted.
             let pat = h.browser()
             try await pat.signIn(staff.email, PortalHarness.password)
+            try await PortalSecondFactorTests.pass(pat)
             #expect(try await pat.get("/porting").text.contains("Clinic LLC"))
             let patCSRF = TestBrowser.csrf(in: try await pat.get(path).text) ?? ""
             let early = try await pat.post(path + "/start", [("csrf", patCSRF)])

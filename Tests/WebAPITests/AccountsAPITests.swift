@@ -86,7 +86,8 @@ struct AccountsAPITests {
             let list = try await client.call(.get, "/v1/accounts/\(reseller)/trunks", token: token)
             // check: the password is stored but never answered; the check reads as down
             #expect(created.status == .created && !created.text.contains("s3cret") && created.object["authentication"] as? String == "digest")
-            #expect(try await TrunkRepository(database: f.database).get(Int64(id), scope: f.platform.scope)?.password == "s3cret")
+            #expect(try await TrunkRepository(database: f.database, secrets: f.vault.documents.transit).get(Int64(id), scope: f.platform.scope)?.password == "s3cret")
+            #expect(try await f.database.query("SELECT password FROM trunks WHERE id = ?", id)[0].optional("password", as: String.self) == nil)
             let trunk = try #require((list.object["trunks"] as? [[String: Any]])?.first)
             let check = try #require(trunk["last_check"] as? [String: Any])
             #expect(check["up"] as? Bool == false && check["sip_status"] as? Int == 503 && !list.text.contains("s3cret"))

@@ -68,7 +68,7 @@ extension TrunkRepository {
             guard let owner = try AccountRepository.fetch(c, id: accountID, scope: scope) else { throw TrunkAdminError.notFound }
             let condition = owner.kind == .platform ? "owner_account_id IS NULL" : "owner_account_id = ?"
             let binds: [any SQLEncodable] = owner.kind == .platform ? [] : [owner.id]
-            return try c.query("SELECT \(Trunk.columns) FROM trunks WHERE \(condition) ORDER BY name", binds).map(Trunk.init(row:))
+            return try c.query("SELECT \(Trunk.columns) FROM trunks WHERE \(condition) ORDER BY name", binds).map(self.decode)
         }
     }
 
@@ -80,7 +80,7 @@ extension TrunkRepository {
             let list = owners.map { _ in "?" }.joined(separator: ", ")
             return try c.query(
                 "SELECT \(Trunk.columns) FROM trunks WHERE owner_account_id IS NULL OR owner_account_id IN (\(list)) ORDER BY name",
-                owners.map { $0 as any SQLEncodable }).map(Trunk.init(row:))
+                owners.map { $0 as any SQLEncodable }).map(self.decode)
         }
     }
 
@@ -97,9 +97,11 @@ extension TrunkRepository {
                 trunk.t38Allowed, trunk.ecm, now, trunk.id)
             if trunk.username == nil {
                 // IP authentication only: no digest credentials are kept.
-                try await database.execute("UPDATE trunks SET password = NULL WHERE id = ?", trunk.id)
+                try await database.execute(
+                    "UPDATE trunks SET password = NULL, password_key_id = NULL, password_wrapped = NULL WHERE id = ?", trunk.id)
             } else if let password = trunk.password, !password.isEmpty {
-                try await database.execute("UPDATE trunks SET password = ? WHERE id = ?", password, trunk.id)
+                guard let secrets else { throw PasswordError.noKeys }
+                try await database.transaction { c in try Self.storePassword(password, trunkID: trunk.id, secrets: secrets, on: c) }
             }
         } catch let error as DatabaseError where error.kind == .duplicateKey {
             throw TrunkAdminError.nameTaken(trunk.name)
@@ -115,7 +117,7 @@ extension TrunkRepository {
     /// One trunk inside `scope`.
     public func get(_ trunkID: Int64, scope: AccountScope) async throws -> Trunk? {
         guard try await owner(of: trunkID, scope: scope) != nil else { return nil }
-        return try await database.query("SELECT \(Trunk.columns) FROM trunks WHERE id = ?", trunkID).first.map(Trunk.init(row:))
+        return try await database.query("SELECT \(Trunk.columns) FROM trunks WHERE id = ?", trunkID).first.map(self.decode)
     }
 
     /// The trunks `accountID` itself lists, in failover order (empty: it inherits its parent's order).
@@ -125,7 +127,7 @@ extension TrunkRepository {
             let columns = Trunk.columns.split(separator: ",").map { "t." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
             return try c.query(
                 "SELECT \(columns) FROM account_trunks a JOIN trunks t ON t.id = a.trunk_id WHERE a.account_id = ? ORDER BY a.priority, t.id",
-                accountID).map(Trunk.init(row:))
+                accountID).map(self.decode)
         }
     }
 

@@ -38,7 +38,7 @@ struct APIController {
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: document))
         }
         api.add(middleware: BearerAuthenticationMiddleware(tokens: APITokenRepository(database: database)))
-        AdminAPI.addRoutes(to: api, database: database)
+        AdminAPI.addRoutes(to: api, database: database, transit: vault.documents.transit)
         api.get("me") { _, context -> Response in
             let p = try context.requirePrincipal()
             return try APIJSON.response(Me(userId: p.userID, accountId: p.accountID, companyId: p.companyID, scopeAccountId: p.scope.rootID))

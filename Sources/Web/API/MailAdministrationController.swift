@@ -13,12 +13,12 @@ struct MailAdministrationController {
     }
 
     func addRoutes(to group: RouterGroup<APIRequestContext>) {
-        group.get("accounts/{id}/fax-domains", use: listDomains)
-        group.post("accounts/{id}/fax-domains", use: addDomain)
-        group.delete("accounts/{id}/fax-domains/{domain}", use: removeDomain)
-        group.get("users/{id}/sending-addresses", use: listAddresses)
-        group.post("users/{id}/sending-addresses", use: addAddress)
-        group.delete("users/{id}/sending-addresses/{address}", use: removeAddress)
+        group.get("accounts/{account}/fax-domains", use: listDomains)
+        group.post("accounts/{account}/fax-domains", use: addDomain)
+        group.delete("accounts/{account}/fax-domains/{domain}", use: removeDomain)
+        group.get("users/{user}/sending-addresses", use: listAddresses)
+        group.post("users/{user}/sending-addresses", use: addAddress)
+        group.delete("users/{user}/sending-addresses/{address}", use: removeAddress)
     }
 
     struct DomainResource: Encodable {
@@ -114,7 +114,10 @@ struct MailAdministrationController {
     }
 
     static func id(_ context: APIRequestContext) throws -> Int64 {
-        guard let id = context.parameters.get("id", as: Int64.self), id > 0 else { throw Problem.notFound() }
+        // `{account}` or `{user}`: the names the administration routes use at the same depth.
+        guard let id = context.parameters.get("account", as: Int64.self) ?? context.parameters.get("user", as: Int64.self), id > 0 else {
+            throw Problem.notFound()
+        }
         return id
     }
 

@@ -53,7 +53,7 @@ struct Portal: Sendable {
         }
         SignInController(signIn: signIn, renderer: renderer, vault: vault).addRoutes(to: router)
         DashboardController(database: database, renderer: renderer).addRoutes(to: router)
-        AdminPortal(database: database, renderer: renderer).addRoutes(to: router)
+        AdminPortal(database: database, renderer: renderer, transit: vault.documents.transit).addRoutes(to: router)
         FaxController(database: database, renderer: renderer).addRoutes(to: router)
         ContactsController(database: database, renderer: renderer).addRoutes(to: router)
         SendFaxController(database: database, renderer: renderer, vault: vault).addRoutes(to: router)

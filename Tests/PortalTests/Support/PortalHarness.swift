@@ -16,6 +16,8 @@ struct PortalHarness {
     let userA: User
     let userB: User
     let users: UserRepository
+    /// The worker's vault (its transit keys open trunk passwords and sealed secrets).
+    let vault: Vault
     static let password = "Correct-Horse-7battery"
 
     var database: Database { test.database }
@@ -52,7 +54,7 @@ struct PortalHarness {
             _ = try await keyring.createVault(companyID: companyA.id, firstAdminUserID: userA.id, actor: .system("test"))
             let harness = PortalHarness(
                 test: test, port: listening.port, platform: platform, reseller: reseller, companyA: companyA, companyB: companyB,
-                userA: userA, userB: userB, users: users)
+                userA: userA, userB: userB, users: users, vault: vault)
             try await withThrowingTaskGroup(of: Void.self) { tasks in
                 tasks.addTask { try await group.run() }
                 do {

@@ -7,6 +7,8 @@ import PagewireCore
 /// Passwords are write-only.
 struct TrunksAPIController: Sendable {
     let database: Database
+    /// Wraps the passwords given here (trunk passwords are never stored in clear).
+    let transit: TransitKeyring
 
     func addRoutes(to routes: AdminAPIRoutes) {
         routes.on(.get, "accounts/:account/trunks") { _, _, target in
@@ -21,7 +23,7 @@ struct TrunksAPIController: Sendable {
         routes.on(.post, "accounts/:account/trunks") { request, context, target in
             let body = try await request.decode(as: TrunkBody.self, context: context)
             do {
-                let stored = try await TrunkRepository(database: database).create(body.trunk(id: 0), owner: target.account.id, scope: target.scope)
+                let stored = try await TrunkRepository(database: database, secrets: transit).create(body.trunk(id: 0), owner: target.account.id, scope: target.scope)
                 return try APIJSON.response(TrunkResource(stored, check: nil), status: .created, headers: [.location: "/v1/trunks/\(stored.id)"])
             } catch let error as TrunkAdminError {
                 throw Self.problem(error)
@@ -39,7 +41,7 @@ struct TrunksAPIController: Sendable {
         routes.on(.patch, "trunks/:trunk") { request, context, target in
             guard let id = target.trunkID else { throw Problem.notFound() }
             let body = try await request.decode(as: TrunkBody.self, context: context)
-            let trunks = TrunkRepository(database: database)
+            let trunks = TrunkRepository(database: database, secrets: transit)
             do {
                 try await trunks.update(body.trunk(id: id), scope: target.scope)
             } catch let error as TrunkAdminError {

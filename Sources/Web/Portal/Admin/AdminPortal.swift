@@ -6,6 +6,8 @@ import PagewireCore
 struct AdminPortal: Sendable {
     let database: Database
     let renderer: PageRenderer
+    /// The platform transit keys, which wrap trunk passwords.
+    let transit: TransitKeyring
 
     func addRoutes(to router: Router<PortalRequestContext>) {
         let authorizer = AdminAuthorizer(database: database)
@@ -26,7 +28,7 @@ struct AdminPortal: Sendable {
         AdminsAdminController(database: database, renderer: renderer).addRoutes(to: routes)
         SettingsAdminController(database: database, renderer: renderer).addRoutes(to: routes)
         PoolAdminController(database: database, renderer: renderer).addRoutes(to: routes)
-        TrunksAdminController(database: database, renderer: renderer).addRoutes(to: routes)
+        TrunksAdminController(database: database, renderer: renderer, transit: transit).addRoutes(to: routes)
         RetentionAdminController(database: database, renderer: renderer).addRoutes(to: routes)
     }
 }

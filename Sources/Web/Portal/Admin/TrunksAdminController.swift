@@ -7,6 +7,8 @@ import PagewireCore
 struct TrunksAdminController: Sendable {
     let database: Database
     let renderer: PageRenderer
+    /// Wraps the passwords entered here (trunk passwords are never stored in clear).
+    let transit: TransitKeyring
 
     func addRoutes(to routes: AdminPortalRoutes) {
         routes.get("/admin/accounts/:account/trunks") { request, context, target in
@@ -21,7 +23,7 @@ struct TrunksAdminController: Sendable {
         routes.post("/admin/accounts/:account/trunks") { _, context, target in
             do {
                 let trunk = try Self.trunk(from: context.form, id: 0)
-                let stored = try await TrunkRepository(database: database).create(trunk, owner: target.account.id, scope: target.scope)
+                let stored = try await TrunkRepository(database: database, secrets: transit).create(trunk, owner: target.account.id, scope: target.scope)
                 return PageRenderer.redirect("/admin/trunks/\(stored.id)?done=added")
             } catch let error as TrunkAdminError {
                 return try await list(context, target, error: Self.sentence(error), status: .badRequest)
@@ -58,7 +60,7 @@ struct TrunksAdminController: Sendable {
         routes.post("/admin/trunks/:trunk") { _, context, target in
             guard let id = target.trunkID else { throw PortalError.notFound }
             do {
-                try await TrunkRepository(database: database).update(try Self.trunk(from: context.form, id: id), scope: target.scope)
+                try await TrunkRepository(database: database, secrets: transit).update(try Self.trunk(from: context.form, id: id), scope: target.scope)
             } catch let error as TrunkAdminError {
                 return try await detail(context, target, error: Self.sentence(error), status: .badRequest)
             }
