@@ -71,7 +71,9 @@ struct AdministrationRepositoryTests {
         try await TestDatabase.with { test in
             // setup
             let accounts = AccountRepository(database: test.database)
-            let trunks = TrunkRepository(database: test.database)
+            let keyFile = NSTemporaryDirectory() + "pw-trunks-" + String(UInt64.random(in: 0...UInt64.max), radix: 36) + ".key"
+            defer { try? FileManager.default.removeItem(atPath: keyFile) }
+            let trunks = TrunkRepository(database: test.database, secrets: try TransitKeyring.loadOrCreate(path: keyFile))
             let platform = try await accounts.create(platformName: "P")
             let r1 = try await accounts.create(kind: .reseller, name: "R1", parentID: platform.id, scope: platform.scope)
             let r2 = try await accounts.create(kind: .reseller, name: "R2", parentID: platform.id, scope: platform.scope)
