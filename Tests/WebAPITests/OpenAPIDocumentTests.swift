@@ -79,6 +79,8 @@ struct OpenAPIDocumentTests {
             #expect(try await client.call(.get, "/v1/audit-log?limit=0", token: f.adminAToken).status == .unprocessableContent)
             // port requests: the whole workflow
             try await PortRequestsAPITests.exerciseAll(f, client)
+            // API apps (issue 11): registrations, secrets, and an app token's scope refusal
+            try await AppsAPITests.exerciseAll(f, client)
             // every documented operation was called; every response above matches the document
             try OpenAPIConformance.check((client as! RecordingClient).recorded, requireCoverage: true)
         }

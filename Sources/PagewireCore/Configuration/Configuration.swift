@@ -84,6 +84,9 @@ public struct Configuration: Sendable {
     /// Relay credentials, when it wants them.
     public var mailSMTPUsername: String?
     public var mailSMTPPassword: String?
+    /// Identity (issue 11): the `iss` of the platform's access tokens and OpenID configuration
+    /// (the public base URL of the web portal, no trailing slash).
+    public var oauthIssuer: String
 
     /// The keys a configuration may contain, with their defaults; `nil` means required.
     static let keys: [Key] = [
@@ -125,6 +128,7 @@ public struct Configuration: Sendable {
         Key("mail.from", default: "fax@pagewire.local"),
         Key("mail.smtp_username", default: ""),
         Key("mail.smtp_password", default: "", secret: true),
+        Key("oauth.issuer", default: "http://127.0.0.1:8080"),
     ]
 
     struct Key: Sendable {
@@ -247,6 +251,12 @@ public struct Configuration: Sendable {
         mailFrom = try reader.string("mail.from")
         mailSMTPUsername = try reader.read("mail.smtp_username") { $0.isEmpty ? nil : $0 }
         mailSMTPPassword = try reader.read("mail.smtp_password") { $0.isEmpty ? nil : $0 }
+        oauthIssuer = try reader.read("oauth.issuer") { text -> String in
+            guard let url = URL(string: text), ["http", "https"].contains(url.scheme ?? ""), url.host != nil, !text.hasSuffix("/") else {
+                throw ReasonError("an http(s) URL without a trailing slash, e.g. https://fax.example.com")
+            }
+            return text
+        }
     }
 
     /// One line per key with its value and where it came from; secrets are masked.

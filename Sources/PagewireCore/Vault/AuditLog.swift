@@ -56,6 +56,14 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case keyRecoveryUse = "key.recovery_use"
     case keyRecoveryReplace = "key.recovery_replace"
     case passwordChange = "key.password_change"
+    // API apps and their tokens (issue 11)
+    case appCreate = "app.create"
+    case appChange = "app.change"
+    case appDelete = "app.delete"
+    case appSecretAdd = "app.secret_add"
+    case appSecretDelete = "app.secret_delete"
+    /// A bearer token was refused (bad signature, expired, wrong issuer or audience, …).
+    case tokenRefused = "auth.token_refused"
 }
 
 /// One audit log row.
