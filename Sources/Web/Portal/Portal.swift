@@ -12,6 +12,8 @@ struct Portal: Sendable {
     let signIn: SignInService
     let vault: Vault
     let stylesheet: ByteBuffer
+    /// The token URL the Apps tab shows (issue 11).
+    var oauthIssuer: String = ""
 
     /// Loads templates and static files once; a missing or broken one stops start-up.
     static func load(configuration: Configuration, database: Database, vault: Vault) async throws -> Portal {
@@ -23,7 +25,8 @@ struct Portal: Sendable {
             sessions: SessionRepository(database: database),
             signIn: SignInService(database: database),
             vault: vault,
-            stylesheet: ByteBuffer(string: css))
+            stylesheet: ByteBuffer(string: css),
+            oauthIssuer: configuration.oauthIssuer)
     }
 
     /// Paths the portal's session, CSRF and error-page handling leave alone (the REST API has its own).
@@ -58,6 +61,7 @@ struct Portal: Sendable {
         SendFaxController(database: database, renderer: renderer, vault: vault).addRoutes(to: router)
         ProfileController(database: database, renderer: renderer).addRoutes(to: router)
         PortingController(database: database, renderer: renderer, vault: vault).addRoutes(to: router)
+        AppsPageController(database: database, renderer: renderer, issuer: oauthIssuer).addRoutes(to: router)
     }
 
     /// The brand's colours as CSS custom properties (validated again: they go into a stylesheet).
