@@ -87,6 +87,9 @@ public struct Configuration: Sendable {
     /// Identity (issue 11): the `iss` of the platform's access tokens and OpenID configuration
     /// (the public base URL of the web portal, no trailing slash).
     public var oauthIssuer: String
+    /// Least seconds between two fetches of an external issuer's keys (a token with an unknown
+    /// `kid` triggers one at most this often).
+    public var oauthExternalKeysMinRefreshSeconds: Int
 
     /// The keys a configuration may contain, with their defaults; `nil` means required.
     static let keys: [Key] = [
@@ -129,6 +132,7 @@ public struct Configuration: Sendable {
         Key("mail.smtp_username", default: ""),
         Key("mail.smtp_password", default: "", secret: true),
         Key("oauth.issuer", default: "http://127.0.0.1:8080"),
+        Key("oauth.external_keys_min_refresh_seconds", default: "30"),
     ]
 
     struct Key: Sendable {
@@ -257,6 +261,7 @@ public struct Configuration: Sendable {
             }
             return text
         }
+        oauthExternalKeysMinRefreshSeconds = try reader.integer("oauth.external_keys_min_refresh_seconds", in: 1...86400)
     }
 
     /// One line per key with its value and where it came from; secrets are masked.

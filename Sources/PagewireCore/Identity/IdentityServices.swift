@@ -28,6 +28,7 @@ public struct IdentityServices: Sendable {
 
     /// The services for a web process with `configuration` and `vault`.
     public init(configuration: Configuration, database: Database, vault: Vault) {
-        self.init(database: database, transit: vault.documents.transit, issuer: configuration.oauthIssuer)
+        self.init(database: database, transit: vault.documents.transit, issuer: configuration.oauthIssuer,
+                  externalKeys: ExternalIssuerKeys(minRefreshInterval: TimeInterval(configuration.oauthExternalKeysMinRefreshSeconds)))
     }
 }
