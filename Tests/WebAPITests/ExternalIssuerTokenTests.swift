@@ -11,7 +11,9 @@ struct ExternalIssuerTokenTests {
     @Test func tokensOfTheRegisteredIssuerAreAcceptedAndTheProviderMayRotateItsKey() async throws {
         let idp = try await OIDCProvider.start()
         defer { idp.stop() }
-        try await APIFixture.with(environment: ["PAGEWIRE_OAUTH_EXTERNAL_KEYS_MIN_REFRESH_SECONDS": "2"]) { f, client in
+        try await APIFixture.with(environment: ["PAGEWIRE_OAUTH_EXTERNAL_KEYS_MIN_REFRESH_SECONDS": "2",
+                                                  // every request verifies again: the old key's token must fail right after the rotation
+                                                  "PAGEWIRE_OAUTH_VERIFIED_TOKEN_CACHE_SECONDS": "0"]) { f, client in
             // setup: company A trusts the provider for audience pagewire-app; company B for other-app
             let issuerFields = #","external_issuer":"\#(idp.issuer)","metadata_url":"\#(idp.metadataURL)","audience":"pagewire-app""#
             _ = try await f.registerApp(client, name: "workflow", resources: ["faxws"], extra: issuerFields)

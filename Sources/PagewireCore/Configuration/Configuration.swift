@@ -90,6 +90,8 @@ public struct Configuration: Sendable {
     /// Least seconds between two fetches of an external issuer's keys (a token with an unknown
     /// `kid` triggers one at most this often).
     public var oauthExternalKeysMinRefreshSeconds: Int
+    /// Seconds a verified app token is reused without verifying it again (0: never).
+    public var oauthVerifiedTokenCacheSeconds: Int
 
     /// The keys a configuration may contain, with their defaults; `nil` means required.
     static let keys: [Key] = [
@@ -133,6 +135,7 @@ public struct Configuration: Sendable {
         Key("mail.smtp_password", default: "", secret: true),
         Key("oauth.issuer", default: "http://127.0.0.1:8080"),
         Key("oauth.external_keys_min_refresh_seconds", default: "30"),
+        Key("oauth.verified_token_cache_seconds", default: "10"),
     ]
 
     struct Key: Sendable {
@@ -262,6 +265,7 @@ public struct Configuration: Sendable {
             return text
         }
         oauthExternalKeysMinRefreshSeconds = try reader.integer("oauth.external_keys_min_refresh_seconds", in: 1...86400)
+        oauthVerifiedTokenCacheSeconds = try reader.integer("oauth.verified_token_cache_seconds", in: 0...300)
     }
 
     /// One line per key with its value and where it came from; secrets are masked.

@@ -9,6 +9,8 @@ public struct VerifiedAccess: Sendable, Equatable {
     public let scopes: Set<String>
     /// Whether it came from the app's external issuer rather than the platform.
     public let external: Bool
+    /// The token's `exp`.
+    public var expiresAt: Date? = nil
 }
 
 /// Verifies bearer JWTs: the platform's own access tokens and, for apps registered with an
@@ -89,7 +91,7 @@ public struct AccessTokenVerifier: Sendable {
             throw Failure(reason: .wrongAudience)
         }
         try await requireActive(app)
-        return VerifiedAccess(app: app, scopes: Set(app.scopes), external: true)
+        return VerifiedAccess(app: app, scopes: Set(app.scopes), external: true, expiresAt: claims.exp.map(Date.init(timeIntervalSince1970:)))
     }
 
     func checkPlatform(_ token: String, alg: String, kid: String?, now: Date) async throws(Failure) -> VerifiedAccess {
@@ -124,7 +126,7 @@ public struct AccessTokenVerifier: Sendable {
         }
         try await requireActive(app)
         let granted = Set((claims.scope ?? "").split(separator: " ").map(String.init)).intersection(app.scopes)
-        return VerifiedAccess(app: app, scopes: granted, external: false)
+        return VerifiedAccess(app: app, scopes: granted, external: false, expiresAt: claims.exp.map(Date.init(timeIntervalSince1970:)))
     }
 
     func checkTimes(_ claims: AccessTokenClaims, now: Date) throws(Failure) {

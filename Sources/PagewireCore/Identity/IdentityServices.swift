@@ -15,20 +15,25 @@ public struct IdentityServices: Sendable {
     public let principals: AppPrincipals
     /// External issuers' keys.
     public let externalKeys: ExternalIssuerKeys
+    /// Recently verified tokens of this process.
+    public let verifiedTokens: VerifiedTokenCache
 
     /// The services over `database`, sealing signing keys with `transit`, issuing as `issuer`.
-    public init(database: Database, transit: TransitKeyring, issuer: String, externalKeys: ExternalIssuerKeys = ExternalIssuerKeys()) {
+    public init(database: Database, transit: TransitKeyring, issuer: String, externalKeys: ExternalIssuerKeys = ExternalIssuerKeys(),
+                verifiedTokens: VerifiedTokenCache = VerifiedTokenCache()) {
         apps = APIAppRepository(database: database)
         keys = SigningKeyStore(database: database, transit: transit)
         self.issuer = AccessTokenIssuer(issuer: issuer, keys: keys)
         verifier = AccessTokenVerifier(issuer: issuer, keys: keys, database: database, external: externalKeys)
         principals = AppPrincipals(database: database)
         self.externalKeys = externalKeys
+        self.verifiedTokens = verifiedTokens
     }
 
     /// The services for a web process with `configuration` and `vault`.
     public init(configuration: Configuration, database: Database, vault: Vault) {
         self.init(database: database, transit: vault.documents.transit, issuer: configuration.oauthIssuer,
-                  externalKeys: ExternalIssuerKeys(minRefreshInterval: TimeInterval(configuration.oauthExternalKeysMinRefreshSeconds)))
+                  externalKeys: ExternalIssuerKeys(minRefreshInterval: TimeInterval(configuration.oauthExternalKeysMinRefreshSeconds)),
+                  verifiedTokens: VerifiedTokenCache(ttl: TimeInterval(configuration.oauthVerifiedTokenCacheSeconds)))
     }
 }

@@ -7,6 +7,7 @@ struct AppTokenAuthentication {
     let identity: IdentityServices
 
     func principal(token: String, ip: String?) async throws -> APIPrincipal {
+        if let cached = identity.verifiedTokens.principal(for: token) { return cached }
         let access: VerifiedAccess
         do {
             access = try await identity.verifier.verify(token, ip: ip)
@@ -15,6 +16,7 @@ struct AppTokenAuthentication {
             throw Self.refused
         }
         guard let principal = try await identity.principals.principal(for: access) else { throw Self.refused }
+        identity.verifiedTokens.store(principal, for: token, expiresAt: access.expiresAt)
         return principal
     }
 

@@ -77,6 +77,7 @@ struct AppsController {
         let input = try await request.decode(as: AppInput.self, context: context)
         return try await mapped {
             let app = try await apps.update(id: id, try input.draft(), scope: scope, changedBy: userID)
+            identity.verifiedTokens.removeAll()
             return try APIJSON.response(AppResource(app, secrets: try await apps.secrets(appID: id, scope: scope), issuer: identity.issuer.issuer))
         }
     }
@@ -86,6 +87,7 @@ struct AppsController {
         let id = try Self.id(context, "id")
         return try await mapped {
             try await apps.delete(id: id, scope: scope, deletedBy: userID)
+            identity.verifiedTokens.removeAll()
             return Response(status: .noContent)
         }
     }

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# API app authentication: GET /v1/me with an app's JWT access token (from POST /oauth/token,
+# verified by BearerAuthenticationMiddleware: ES256 signature on first sight, then the process's
+# verified-token cache) against the same request without credentials (401 problem document), both
+# with wrk on keep-alive connections against one release pagewire-web in the same run.
+# Target: ratio >= 0.8.
+# Last line: BENCH auth value=<requests/s> unit=requests/s ratio=<token/unauthenticated> reference=<what>
+set -euo pipefail
+source "$(dirname "$0")/../lib/common.sh"
+cd "$PW_ROOT"
+pw_install_packages
+pw_install_packages wrk
+duration="${PW_BENCH_AUTH_DURATION:-10s}"; connections="${PW_BENCH_AUTH_CONNECTIONS:-16}"
+db_port="${PW_BENCH_AUTH_DB_PORT:-3416}"; web_port="${PW_BENCH_AUTH_WEB_PORT:-18416}"
+dir="$PW_ROOT/var/bench-auth-db"; work="$PW_ROOT/var/bench-auth"; mkdir -p "$work"
+PW_CONFIGURATION=release pw_build --product pagewire-web >/dev/null
+PW_CONFIGURATION=release pw_build --product pagewire-jobs >/dev/null
+web_pid=""
+cleanup() {
+    [ -n "$web_pid" ] && kill "$web_pid" 2>/dev/null && wait "$web_pid" 2>/dev/null || true
+    "$PW_ROOT/scripts/db" stop "$dir" || true
+}
+trap cleanup EXIT
+"$PW_ROOT/scripts/db" start "$dir" "$db_port"
+export PAGEWIRE_DATABASE_URL="$("$PW_ROOT/scripts/db" url "$dir" "$db_port")/bench_auth"
+export PAGEWIRE_VAULT_TRANSIT_KEY_FILE="$work/transit.key" PAGEWIRE_LOG_LEVEL=warning
+read -r _ client_id client_secret <<<"$("$PW_BIN/pagewire-jobs" bench-auth-setup | grep '^CLIENT ')"
+[ -n "$client_secret" ] || pw_die "setup failed"
+PAGEWIRE_WEB_PORT="$web_port" "$PW_BIN/pagewire-web" serve 2>"$work/web.log" &
+web_pid=$!
+for _ in $(seq 1 200); do curl -fsS "http://127.0.0.1:$web_port/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+token="$(curl -fsS -u "$client_id:$client_secret" -d grant_type=client_credentials "http://127.0.0.1:$web_port/oauth/token" \
+    | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')"
+[ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" "http://127.0.0.1:$web_port/v1/me")" = 200 ] || pw_die "the token was refused"
+[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$web_port/v1/me")" = 401 ] || pw_die "unauthenticated /v1/me did not answer 401"
+run_wrk() { wrk -t2 -c"$connections" -d"$duration" --latency "$@"; }
+run_wrk -d2s -H "Authorization: Bearer $token" "http://127.0.0.1:$web_port/v1/me" >/dev/null  # warm-up
+pw_say "wrk: GET /v1/me with an app token"
+run_wrk -H "Authorization: Bearer $token" "http://127.0.0.1:$web_port/v1/me" | tee "$work/wrk-token.txt"
+pw_say "wrk: GET /v1/me without credentials (401)"
+run_wrk "http://127.0.0.1:$web_port/v1/me" | tee "$work/wrk-none.txt"
+rps() { awk '/Requests\/sec/ {print $2}' "$1"; }
+p99() { awk '$1=="99%" {print $2}' "$1"; }
+token_rps="$(rps "$work/wrk-token.txt")"; none_rps="$(rps "$work/wrk-none.txt")"
+ratio="$(python3 -c "print(f'{$token_rps / $none_rps:.3f}')")"
+echo "token: $token_rps requests/s (p99 $(p99 "$work/wrk-token.txt")); unauthenticated: $none_rps requests/s (p99 $(p99 "$work/wrk-none.txt")); $connections connections"
+echo "BENCH auth value=$token_rps unit=requests/s ratio=$ratio reference=unauthenticated-GET-/v1/me-401=$none_rps"
