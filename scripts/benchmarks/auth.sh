@@ -14,7 +14,9 @@ duration="${PW_BENCH_AUTH_DURATION:-10s}"; connections="${PW_BENCH_AUTH_CONNECTI
 db_port="${PW_BENCH_AUTH_DB_PORT:-3416}"; web_port="${PW_BENCH_AUTH_WEB_PORT:-18416}"
 dir="$PW_ROOT/var/bench-auth-db"; work="$PW_ROOT/var/bench-auth"; mkdir -p "$work"
 PW_CONFIGURATION=release pw_build --product pagewire-web >/dev/null
-PW_CONFIGURATION=release pw_build --product pagewire-jobs >/dev/null
+web_bin="$PW_BIN"
+pw_build --product pagewire-jobs >/dev/null  # only seeds the database: a debug build will do
+jobs_bin="$PW_BIN"
 web_pid=""
 cleanup() {
     [ -n "$web_pid" ] && kill "$web_pid" 2>/dev/null && wait "$web_pid" 2>/dev/null || true
@@ -24,9 +26,9 @@ trap cleanup EXIT
 "$PW_ROOT/scripts/db" start "$dir" "$db_port"
 export PAGEWIRE_DATABASE_URL="$("$PW_ROOT/scripts/db" url "$dir" "$db_port")/bench_auth"
 export PAGEWIRE_VAULT_TRANSIT_KEY_FILE="$work/transit.key" PAGEWIRE_LOG_LEVEL=warning
-read -r _ client_id client_secret <<<"$("$PW_BIN/pagewire-jobs" bench-auth-setup | grep '^CLIENT ')"
+read -r _ client_id client_secret <<<"$("$jobs_bin/pagewire-jobs" bench-auth-setup | grep '^CLIENT ')"
 [ -n "$client_secret" ] || pw_die "setup failed"
-PAGEWIRE_WEB_PORT="$web_port" "$PW_BIN/pagewire-web" serve 2>"$work/web.log" &
+PAGEWIRE_WEB_PORT="$web_port" "$web_bin/pagewire-web" serve 2>"$work/web.log" &
 web_pid=$!
 for _ in $(seq 1 200); do curl -fsS "http://127.0.0.1:$web_port/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
 token="$(curl -fsS -u "$client_id:$client_secret" -d grant_type=client_credentials "http://127.0.0.1:$web_port/oauth/token" \
