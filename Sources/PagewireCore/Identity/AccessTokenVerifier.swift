@@ -45,7 +45,14 @@ public struct AccessTokenVerifier: Sendable {
 
     /// Whether `token` looks like a JWT (three base64url parts) rather than a personal token.
     public static func looksLikeJWT(_ token: String) -> Bool {
-        token.utf8.count <= maxTokenBytes && token.utf8.filter { $0 == UInt8(ascii: ".") }.count == 2
+        // Runs on every request: count the dots without allocating.
+        var dots = 0
+        var bytes = 0
+        for byte in token.utf8 {
+            bytes += 1
+            if byte == UInt8(ascii: ".") { dots += 1 }
+        }
+        return bytes <= maxTokenBytes && dots == 2
     }
 
     /// Verifies `token`; a refusal is recorded in the audit log (with `ip`) and thrown.

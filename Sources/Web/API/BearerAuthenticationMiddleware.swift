@@ -20,7 +20,10 @@ struct BearerAuthenticationMiddleware: RouterMiddleware {
         guard parts.count == 2, parts[0].lowercased() == "bearer" else {
             throw Problem.unauthorized("only bearer tokens are accepted")
         }
-        let token = String(parts[1]).trimmingCharacters(in: .whitespaces)
+        // Foundation's trimming walks UTF-16; most headers have nothing to trim.
+        let raw = parts[1]
+        let token = raw.first?.isWhitespace == true || raw.last?.isWhitespace == true
+            ? raw.trimmingCharacters(in: .whitespaces) : String(raw)
         let principal: APIPrincipal
         if AccessTokenVerifier.looksLikeJWT(token) {
             principal = try await AppTokenAuthentication(identity: identity).principal(token: token, ip: context.remoteAddress)
