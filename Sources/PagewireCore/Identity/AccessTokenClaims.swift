@@ -18,9 +18,11 @@ struct AccessTokenClaims: JWTPayload, Equatable {
     var clientID: String?
     /// External issuers name the authorized party here.
     var azp: String?
+    /// ID tokens: the nonce of the authorization request.
+    var nonce: String?
 
     enum CodingKeys: String, CodingKey {
-        case iss, sub, aud, exp, nbf, iat, jti, scope, azp
+        case iss, sub, aud, exp, nbf, iat, jti, scope, azp, nonce
         case clientID = "client_id"
     }
 

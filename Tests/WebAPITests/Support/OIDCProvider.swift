@@ -74,6 +74,26 @@ final class OIDCProvider: @unchecked Sendable {
         return token
     }
 
+    /// Signs in as `username` and follows `authorizeURL`; returns the callback's query items.
+    func authorize(_ authorizeURL: String, username: String = "alice", password: String = "alice-idp-pw") async throws -> [String: String] {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.python)
+        process.arguments = [Self.script, "code", authorizeURL, username, password]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let output: String = await withCheckedContinuation { continuation in
+            Thread {
+                let data = pipe.fileHandleForReading.readDataToEndOfFile()
+                process.waitUntilExit()
+                continuation.resume(returning: String(decoding: data, as: UTF8.self))
+            }.start()
+        }
+        var items: [String: String] = [:]
+        for item in URLComponents(string: "?" + output.trimmingCharacters(in: .whitespacesAndNewlines))?.queryItems ?? [] { items[item.name] = item.value }
+        return items
+    }
+
     /// Replaces the provider's signing key; returns the new key id.
     func rotateSigningKey() async throws -> String {
         let answer = try await Curl.post(url: issuer.replacingOccurrences(of: "/openid", with: "") + "/test-control/rotate", headers: [], body: [])

@@ -177,8 +177,30 @@ def token(issuer, client_id, secret, username, password):
     print(answer["id_token"])
 
 
+def code(authorize_url, username, password):
+    """Signs in and follows AUTHORIZE_URL as a browser would; prints the callback's query string."""
+    base = authorize_url.split("/openid/", 1)[0]
+    jar = CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(base + "/accounts/login/").read().decode()
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    form = urllib.parse.urlencode({"csrfmiddlewaretoken": csrf, "username": username, "password": password, "next": "/"}).encode()
+    try:
+        opener.open(urllib.request.Request(base + "/accounts/login/", data=form, headers={"Referer": base + "/accounts/login/"}))
+    except urllib.error.HTTPError:
+        pass
+    no_redirect = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)
+    try:
+        no_redirect.open(authorize_url)
+        raise SystemExit("authorize did not redirect")
+    except urllib.error.HTTPError as redirect:
+        print(urllib.parse.urlparse(redirect.headers["Location"]).query)
+
+
 def main():
-    if sys.argv[1] == "serve":
+    if sys.argv[1] == "code":
+        code(*sys.argv[2:5])
+    elif sys.argv[1] == "serve":
         serve(sys.argv[2])
     elif sys.argv[1] == "token":
         token(*sys.argv[2:7])

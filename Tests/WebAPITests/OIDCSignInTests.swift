@@ -1,0 +1,50 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import PagewireCore
+@testable import Web
+import Testing
+
+@Suite("Identity: OIDC sign-in flow against django-oidc-provider (PKCE, state, nonce, JIT)")
+struct OIDCSignInTests {
+    @Test func codeFlowWithPKCEVerifiesTheIDTokenAndCreatesTheUserJustInTime() async throws {
+        let redirect = "http://127.0.0.1:9/signin/sso/callback"
+        let idp = try await OIDCProvider.start(environment: ["IDP_EXTRA_CLIENT": "pagewire-sso pagewire-sso-secret \(redirect)"])
+        defer { idp.stop() }
+        try await APIFixture.with { f, _ in
+            // setup: company A signs in users of clinic-a.test through the provider, JIT on
+            let connections = OIDCConnectionRepository(database: f.database, transit: f.vault.documents.transit)
+            try await connections.save(OIDCConnection(companyID: f.companyA.id, issuer: idp.issuer, clientID: "pagewire-sso",
+                                                      emailDomains: ["clinic-a.test"], justInTimeUsers: true),
+                                       clientSecret: "pagewire-sso-secret", scope: f.companyA.scope, actor: .system("test"))
+            let signIn = OIDCSignIn(database: f.database, connections: connections, keys: ExternalIssuerKeys(minRefreshInterval: 1))
+            let connection = try #require(try await connections.find(email: "someone@clinic-a.test"))
+            // act: the provider's authorization, as the browser would follow it
+            let url = try await signIn.begin(connection, redirectURI: redirect)
+            #expect(url.contains("code_challenge_method=S256") && url.contains("nonce=") && url.contains("state="))
+            let callback = try await idp.authorize(url, username: "bob", password: "bob-idp-pw")
+            let code = try #require(callback["code"])
+            let state = try #require(callback["state"])
+            let identity = try await signIn.complete(state: state, code: code)
+            // check: the IdP's bob (bob@clinic-a.test) is new to Pagewire and is created in company A
+            #expect(identity.companyID == f.companyA.id && identity.email == "bob@clinic-a.test" && identity.name == "Bob Berg")
+            let users = UserRepository(database: f.database, passwordParameters: .testing)
+            #expect(try await users.find(login: "bob@clinic-a.test", scope: f.companyA.scope) == nil)
+            let user = try await signIn.provision(identity, users: users)
+            #expect(user.email == "bob@clinic-a.test" && user.accountID == f.companyA.id)
+            #expect(try await signIn.provision(identity, users: users).id == user.id)
+            // the state works once; an unknown state is refused
+            await #expect(throws: OIDCSignInError.unknownState) { try await signIn.complete(state: state, code: code) }
+            await #expect(throws: OIDCSignInError.unknownState) { try await signIn.complete(state: "forged", code: code) }
+            // with JIT off, an unknown person gets no account; a known one signs in
+            try await connections.save(OIDCConnection(companyID: f.companyA.id, issuer: idp.issuer, clientID: "pagewire-sso",
+                                                      emailDomains: ["clinic-a.test"], justInTimeUsers: false),
+                                       clientSecret: "pagewire-sso-secret", scope: f.companyA.scope, actor: .system("test"))
+            let second = try await idp.authorize(try await signIn.begin(connection, redirectURI: redirect), username: "alice", password: "alice-idp-pw")
+            let alice = try await signIn.complete(state: try #require(second["state"]), code: try #require(second["code"]))
+            #expect(try await signIn.provision(alice, users: users).id == f.alice.id)
+            try await users.setStatus(userID: f.alice.id, .locked, scope: f.platform.scope)
+            await #expect(throws: OIDCSignInError.userLocked) { try await signIn.provision(alice, users: users) }
+        }
+    }
+}
