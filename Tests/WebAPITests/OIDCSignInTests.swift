@@ -48,3 +48,39 @@ struct OIDCSignInTests {
         }
     }
 }
+
+extension OIDCSignInTests {
+    @Test func portalSignInThroughTheCompanysProviderStartsASession() async throws {
+        let idp = try await OIDCProvider.start(environment: ["IDP_EXTRA_CLIENT": "pagewire-sso pagewire-sso-secret http://127.0.0.1:8080/signin/sso/callback"])
+        defer { idp.stop() }
+        try await APIFixture.with { f, recording in
+            let client = recording.unrecorded
+            let connections = OIDCConnectionRepository(database: f.database, transit: f.vault.documents.transit)
+            try await connections.save(OIDCConnection(companyID: f.companyA.id, issuer: idp.issuer, clientID: "pagewire-sso",
+                                                      emailDomains: ["clinic-a.test"], justInTimeUsers: true),
+                                       clientSecret: "pagewire-sso-secret", scope: f.companyA.scope, actor: .system("test"))
+            // act: the sign-in page sends alice's domain to the provider; she signs in there
+            let start = try await client.execute(uri: "/signin/sso?login=alice%40clinic-a.test", method: .get)
+            #expect(start.status == .seeOther)
+            let location = try #require(start.headers[.location])
+            #expect(location.hasPrefix(idp.issuer + "/authorize?"))
+            let callback = try await idp.authorize(location)
+            let back = try await client.execute(
+                uri: "/signin/sso/callback?code=\(try #require(callback["code"]))&state=\(try #require(callback["state"]))", method: .get)
+            // check: a session for the existing alice
+            #expect(back.status == .seeOther && back.headers[.location] == "/dashboard")
+            let cookie = try #require(back.headers[.setCookie]?.split(separator: ";").first.map(String.init))
+            #expect(cookie.hasPrefix(SessionMiddleware.cookieName + "="))
+            let dashboard = try await client.execute(uri: "/dashboard", method: .get, headers: [.cookie: cookie])
+            #expect(dashboard.status == .ok)
+            let signIns = try await AuditLog(database: f.database).entries(scopePath: f.companyA.path, filter: AuditFilter(actions: [.signIn]))
+            #expect(signIns.contains { $0.actor.userID == f.alice.id && $0.detail == "single sign-on" })
+            // a replayed callback and an unknown domain get no session
+            let replay = try await client.execute(
+                uri: "/signin/sso/callback?code=\(callback["code"]!)&state=\(callback["state"]!)", method: .get)
+            #expect(replay.status == .badRequest && replay.headers[.setCookie]?.contains(SessionMiddleware.cookieName + "=") != true)
+            let unknown = try await client.execute(uri: "/signin/sso?login=x%40nowhere.test", method: .get)
+            #expect(unknown.status == .seeOther && unknown.headers[.location] == "/signin")
+        }
+    }
+}

@@ -62,6 +62,7 @@ struct Portal: Sendable {
         ProfileController(database: database, renderer: renderer).addRoutes(to: router)
         PortingController(database: database, renderer: renderer, vault: vault).addRoutes(to: router)
         AppsPageController(database: database, renderer: renderer, issuer: oauthIssuer).addRoutes(to: router)
+        SSOController(database: database, vault: vault, sessions: sessions, issuer: oauthIssuer).addRoutes(to: router)
     }
 
     /// The brand's colours as CSS custom properties (validated again: they go into a stylesheet).
