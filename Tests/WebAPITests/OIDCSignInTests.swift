@@ -84,3 +84,36 @@ extension OIDCSignInTests {
         }
     }
 }
+
+extension OIDCSignInTests {
+    @Test func theSignInFormSendsSSODomainsToTheirProviderAndSSOOnlyRefusesPasswords() async throws {
+        try await APIFixture.with { f, recording in
+            let client = recording.unrecorded
+            let connections = OIDCConnectionRepository(database: f.database, transit: f.vault.documents.transit)
+            try await connections.save(OIDCConnection(companyID: f.companyA.id, issuer: "https://idp.clinic-a.test", clientID: "pagewire",
+                                                      emailDomains: ["clinic-a.test"], ssoOnly: false),
+                                       clientSecret: "s", scope: f.companyA.scope, actor: .system("test"))
+            func submit(_ login: String, _ password: String) async throws -> TestResponse {
+                let csrf = "csrf-token-value-0123456789"
+                let body = "csrf=\(csrf)&login=\(login.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)&password=\(password)"
+                return try await client.execute(uri: "/signin", method: .post,
+                                                headers: [.contentType: "application/x-www-form-urlencoded", .cookie: "pw_csrf=\(csrf)"],
+                                                body: ByteBuffer(string: body))
+            }
+            // no password typed: to the provider; a password: the normal sign-in still works
+            let sso = try await submit("alice@clinic-a.test", "")
+            #expect(sso.status == .seeOther && sso.headers[.location] == "/signin/sso?login=alice%40clinic-a.test")
+            let password = try await submit("alice@clinic-a.test", "alice-pw")
+            #expect(password.status == .seeOther && password.headers[.location] == "/dashboard")
+            // other domains are not affected
+            #expect(try await submit("bob@law-b.test", "").headers[.location] != "/signin/sso?login=bob%40law-b.test")
+            // SSO only: even with the right password, the provider
+            try await connections.save(OIDCConnection(companyID: f.companyA.id, issuer: "https://idp.clinic-a.test", clientID: "pagewire",
+                                                      emailDomains: ["clinic-a.test"], ssoOnly: true),
+                                       clientSecret: "s", scope: f.companyA.scope, actor: .system("test"))
+            let refused = try await submit("alice@clinic-a.test", "alice-pw")
+            #expect(refused.status == .seeOther && refused.headers[.location] == "/signin/sso?login=alice%40clinic-a.test")
+            #expect(refused.headers[.setCookie]?.contains("pw_session=") != true)
+        }
+    }
+}

@@ -40,6 +40,8 @@ struct Portal: Sendable {
         router.middlewares.add(ErrorPageMiddleware(renderer: renderer))
         router.middlewares.add(SessionMiddleware(sessions: sessions))
         router.middlewares.add(CSRFMiddleware())
+        // identity (issue 11): logins of single sign-on domains go to their company's provider
+        router.middlewares.add(SSOSignInMiddleware(connections: OIDCConnectionRepository(database: database, transit: vault.documents.transit)))
     }
 
     func addRoutes(to router: Router<PortalRequestContext>) {
