@@ -196,3 +196,15 @@ let package = Package(
         ),
     ]
 )
+
+// --- identity (issue 11): jwt-kit for API app tokens, external IdP tokens and OIDC sign-in ---
+package.dependencies.append(.package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.1"))
+for target in package.targets where ["PagewireCore", "WebAPITests", "PortalTests"].contains(target.name) {
+    target.dependencies.append(.product(name: "JWTKit", package: "jwt-kit"))
+}
+for target in package.targets where ["WebAPITests"].contains(target.name) {
+    target.dependencies.append(.product(name: "Crypto", package: "swift-crypto"))
+    // the OpenID provider the tests start (django-oidc-provider)
+    target.exclude.append("Fixtures")
+}
+// --- end identity ---

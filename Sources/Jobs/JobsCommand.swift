@@ -8,7 +8,7 @@ struct JobsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pagewire-jobs",
         abstract: "Pagewire background jobs: queue workers, mail, delivery, retention; and the bootstrap commands.",
-        subcommands: [Serve.self, Migrate.self, CreateOperator.self, ResetPassword.self, ResetSecondFactor.self, CreateAPIToken.self, RevokeAPIToken.self, QueueProbe.self, BenchQueue.self, BenchAPISetup.self, BenchAPIReference.self],
+        subcommands: [Serve.self, Migrate.self, CreateOperator.self, ResetPassword.self, ResetSecondFactor.self, CreateAPIToken.self, RevokeAPIToken.self, QueueProbe.self, BenchQueue.self, BenchAPISetup.self, BenchAPIReference.self, BenchAuthSetup.self],
         defaultSubcommand: Serve.self
     )
 }

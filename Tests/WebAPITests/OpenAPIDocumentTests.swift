@@ -114,6 +114,9 @@ struct OpenAPIDocumentTests {
             #expect(try await client.call(.get, senders, token: f.adminAToken).status == .ok)
             #expect(try await client.call(.delete, senders + "/scan@clinic-a.test", token: f.adminAToken).status == .noContent)
             #expect(try await client.call(.get, senders, token: f.bobToken).status == .notFound)
+
+            // API apps (issue 11): registrations, secrets, and an app token's scope refusal
+            try await AppsAPITests.exerciseAll(f, client)
             // every documented operation was called; every response above matches the document
             try OpenAPIConformance.check((client as! RecordingClient).recorded, requireCoverage: true)
         }

@@ -54,6 +54,14 @@ public struct APIPrincipal: Sendable, Equatable {
     /// What the caller may see: the user's account subtree, widened to the highest node the
     /// user administers.
     public let scope: AccountScope
+    /// The OAuth scopes of an app's access token (`fax.send`, …); nil for personal tokens, which
+    /// may do whatever their user may.
+    public var oauthScopes: Set<String>? = nil
+    /// The API app whose token authenticated the request, if any (`tokenID` is 0 then).
+    public var appID: Int64? = nil
+
+    /// Whether the credentials allow `scope` (personal tokens allow every scope).
+    public func allows(scope: String) -> Bool { oauthScopes?.contains(scope) ?? true }
 }
 
 /// Why a token could not be created, found or used.

@@ -100,6 +100,15 @@ public struct Configuration: Sendable {
     /// PEM bundle of the certificate authorities HTTPS delivery targets are checked against; nil: the system's.
     public var inboundHTTPSCAFile: String?
 
+    /// Identity (issue 11): the `iss` of the platform's access tokens and OpenID configuration
+    /// (the public base URL of the web portal, no trailing slash).
+    public var oauthIssuer: String
+    /// Least seconds between two fetches of an external issuer's keys (a token with an unknown
+    /// `kid` triggers one at most this often).
+    public var oauthExternalKeysMinRefreshSeconds: Int
+    /// Seconds a verified app token is reused without verifying it again (0: never).
+    public var oauthVerifiedTokenCacheSeconds: Int
+
     /// The keys a configuration may contain, with their defaults; `nil` means required.
     static let keys: [Key] = [
         Key("database.url", default: nil, secret: true),
@@ -147,6 +156,10 @@ public struct Configuration: Sendable {
         Key("inbound.route_attempts", default: "8"),
         Key("inbound.retry_base_seconds", default: "30"),
         Key("inbound.https_ca_file", default: ""),
+
+        Key("oauth.issuer", default: "http://127.0.0.1:8080"),
+        Key("oauth.external_keys_min_refresh_seconds", default: "30"),
+        Key("oauth.verified_token_cache_seconds", default: "10"),
     ]
 
     struct Key: Sendable {
@@ -281,6 +294,15 @@ public struct Configuration: Sendable {
         inboundRouteAttempts = try reader.integer("inbound.route_attempts", in: 1...50)
         inboundRetryBaseSeconds = try reader.integer("inbound.retry_base_seconds", in: 1...3600)
         inboundHTTPSCAFile = try reader.read("inbound.https_ca_file") { $0.isEmpty ? nil : $0 }
+
+        oauthIssuer = try reader.read("oauth.issuer") { text -> String in
+            guard let url = URL(string: text), ["http", "https"].contains(url.scheme ?? ""), url.host != nil, !text.hasSuffix("/") else {
+                throw ReasonError("an http(s) URL without a trailing slash, e.g. https://fax.example.com")
+            }
+            return text
+        }
+        oauthExternalKeysMinRefreshSeconds = try reader.integer("oauth.external_keys_min_refresh_seconds", in: 1...86400)
+        oauthVerifiedTokenCacheSeconds = try reader.integer("oauth.verified_token_cache_seconds", in: 0...300)
     }
 
     /// One line per key with its value and where it came from; secrets are masked.

@@ -105,6 +105,22 @@ public enum Curl {
         }
     }
 
+    /// GETs `url` (http or https only, redirects not followed) and returns at most `maxBodyBytes`
+    /// of its body (identity: an OpenID provider's configuration and JWKS).
+    public static func get(url: String, headers: [String] = [], maxBodyBytes: Int = 256 * 1024, timeoutSeconds: Int = 10) async throws -> HTTPResponse {
+        try await NIOThreadPool.singleton.runIfActive {
+            try transfer(limit: maxBodyBytes) { handle, lists in
+                try set(handle, CURLOPT_URL, url)
+                try set(handle, CURLOPT_PROTOCOLS_STR, "http,https")
+                try set(handle, CURLOPT_FOLLOWLOCATION, 0)
+                try set(handle, CURLOPT_HTTPGET, 1)
+                try setList(handle, CURLOPT_HTTPHEADER, headers, into: &lists)
+                try set(handle, CURLOPT_TIMEOUT, timeoutSeconds)
+                try set(handle, CURLOPT_CONNECTTIMEOUT, min(timeoutSeconds, 10))
+            }
+        }
+    }
+
     /// Submits one RFC 5322 message over SMTP (`smtp://host:port` or `smtps://…`; STARTTLS when
     /// the server offers it and the URL is smtp with `requireTLS`).
     public static func sendMail(
@@ -132,10 +148,11 @@ public enum Curl {
         var received: [UInt8] = []
         var upload: [UInt8]
         var uploaded = 0
+        var limit = 4096
         init(upload: [UInt8]) { self.upload = upload }
     }
 
-    private static func transfer(upload: [UInt8]? = nil, configure: (UnsafeMutableRawPointer, inout [UnsafeMutablePointer<curl_slist>]) throws -> Void) throws -> HTTPResponse {
+    private static func transfer(upload: [UInt8]? = nil, limit: Int = 4096, configure: (UnsafeMutableRawPointer, inout [UnsafeMutablePointer<curl_slist>]) throws -> Void) throws -> HTTPResponse {
         guard initialised, let handle = curl_easy_init() else { throw CurlError(code: -1, message: "libcurl could not be initialised") }
         var lists: [UnsafeMutablePointer<curl_slist>] = []
         defer {
@@ -143,6 +160,7 @@ public enum Curl {
             for list in lists { curl_slist_free_all(list) }
         }
         let buffers = Buffers(upload: upload ?? [])
+        buffers.limit = limit
         let context = Unmanaged.passRetained(buffers)
         defer { context.release() }
         var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
@@ -151,8 +169,8 @@ public enum Curl {
         try check(pw_curl_set_callback(handle, CURLOPT_WRITEFUNCTION, { data, size, count, context in
             let buffers = Unmanaged<Buffers>.fromOpaque(context!).takeUnretainedValue()
             let n = size * count
-            if buffers.received.count < 4096, let data {
-                let take = min(n, 4096 - buffers.received.count)
+            if buffers.received.count < buffers.limit, let data {
+                let take = min(n, buffers.limit - buffers.received.count)
                 data.withMemoryRebound(to: UInt8.self, capacity: take) { buffers.received.append(contentsOf: UnsafeBufferPointer(start: $0, count: take)) }
             }
             return n

@@ -58,6 +58,15 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case passwordChange = "key.password_change"
     /// An administrator changed users, admins, the tree, numbers or trunks (the detail names the operation).
     case adminChange = "admin.change"
+
+    // API apps and their tokens (issue 11)
+    case appCreate = "app.create"
+    case appChange = "app.change"
+    case appDelete = "app.delete"
+    case appSecretAdd = "app.secret_add"
+    case appSecretDelete = "app.secret_delete"
+    /// A bearer token was refused (bad signature, expired, wrong issuer or audience, …).
+    case tokenRefused = "auth.token_refused"
 }
 
 /// One audit log row.

@@ -12,6 +12,8 @@ struct APIController {
     let allowPrivateWebhookTargets: Bool
     /// `Resources/OpenAPI/pagewire-v1.json`, read once; a missing file stops start-up.
     let openAPIDocument: ByteBuffer
+    /// API apps and their tokens (issue 11): one signing-key cache per process.
+    let identity: IdentityServices
 
     enum StartupError: Error, CustomStringConvertible {
         case missingOpenAPIDocument(String)
@@ -28,6 +30,7 @@ struct APIController {
         let path = configuration.resourcesDirectory + "/OpenAPI/pagewire-v1.json"
         guard let data = FileManager.default.contents(atPath: path) else { throw StartupError.missingOpenAPIDocument(path) }
         openAPIDocument = ByteBuffer(bytes: data)
+        identity = IdentityServices(configuration: configuration, database: database, vault: vault)
     }
 
     func addRoutes(to router: Router<APIRequestContext.Source>) {
@@ -37,7 +40,8 @@ struct APIController {
         api.get("openapi.json") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: document))
         }
-        api.add(middleware: BearerAuthenticationMiddleware(tokens: APITokenRepository(database: database)))
+        OAuthController(identity: identity).addRoutes(to: router)
+        api.add(middleware: BearerAuthenticationMiddleware(tokens: APITokenRepository(database: database), identity: identity))
         AdminAPI.addRoutes(to: api, database: database, transit: vault.documents.transit)
         api.get("me") { _, context -> Response in
             let p = try context.requirePrincipal()
@@ -47,6 +51,7 @@ struct APIController {
         WebhooksController(database: database, transit: vault.documents.transit, allowPrivateTargets: allowPrivateWebhookTargets).addRoutes(to: api)
         AuditLogController(database: database).addRoutes(to: api)
         PortRequestsController(database: database, vault: vault, maxBodyBytes: maxBodyBytes).addRoutes(to: api)
+        AppsController(database: database, identity: identity).addRoutes(to: api)
 
         InboundController(database: database, documents: vault.documents, maxBodyBytes: maxBodyBytes).addRoutes(to: api)
 

@@ -12,6 +12,8 @@ struct Portal: Sendable {
     let signIn: SignInService
     let vault: Vault
     let stylesheet: ByteBuffer
+    /// The token URL the Apps tab shows (issue 11).
+    var oauthIssuer: String = ""
 
     /// Loads templates and static files once; a missing or broken one stops start-up.
     static func load(configuration: Configuration, database: Database, vault: Vault) async throws -> Portal {
@@ -23,7 +25,8 @@ struct Portal: Sendable {
             sessions: SessionRepository(database: database),
             signIn: SignInService(database: database),
             vault: vault,
-            stylesheet: ByteBuffer(string: css))
+            stylesheet: ByteBuffer(string: css),
+            oauthIssuer: configuration.oauthIssuer)
     }
 
     /// Paths the portal's session, CSRF and error-page handling leave alone (the REST API has its own).
@@ -37,6 +40,8 @@ struct Portal: Sendable {
         router.middlewares.add(ErrorPageMiddleware(renderer: renderer))
         router.middlewares.add(SessionMiddleware(sessions: sessions))
         router.middlewares.add(CSRFMiddleware())
+        // identity (issue 11): logins of single sign-on domains go to their company's provider
+        router.middlewares.add(SSOSignInMiddleware(connections: OIDCConnectionRepository(database: database, transit: vault.documents.transit)))
     }
 
     func addRoutes(to router: Router<PortalRequestContext>) {
@@ -67,6 +72,9 @@ struct Portal: Sendable {
         FaxDocumentsController(database: database, vault: vault, renderer: renderer).addRoutes(to: router)
         SecondFactorController(database: database, renderer: renderer, secondFactor: SecondFactor(database: database, transit: vault.documents.transit))
             .addRoutes(to: router)
+
+        AppsPageController(database: database, renderer: renderer, issuer: oauthIssuer).addRoutes(to: router)
+        SSOController(database: database, vault: vault, sessions: sessions, issuer: oauthIssuer).addRoutes(to: router)
     }
 
     /// The brand's colours as CSS custom properties (validated again: they go into a stylesheet).

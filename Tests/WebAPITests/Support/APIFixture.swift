@@ -29,13 +29,13 @@ struct APIFixture: Sendable {
     var database: Database { test.database }
 
     static func with<T: Sendable>(
-        maxBodyBytes: Int = 256 * 1024, allowPrivateWebhooks: Bool = false,
+        maxBodyBytes: Int = 256 * 1024, allowPrivateWebhooks: Bool = false, environment extra: [String: String] = [:],
         _ body: @Sendable (APIFixture, any TestClientProtocol) async throws -> T
     ) async throws -> T {
         try await TestDatabase.with { test in
             let directory = NSTemporaryDirectory() + "pw-api-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
             defer { try? FileManager.default.removeItem(atPath: directory) }
-            let configuration = try Configuration(fileValues: [:], environment: [
+            var environment = [
                 "PAGEWIRE_DATABASE_URL": test.url.urlString,
                 "PAGEWIRE_WEB_HOST": "127.0.0.1",
                 "PAGEWIRE_WEB_PORT": "0",
@@ -43,7 +43,9 @@ struct APIFixture: Sendable {
                 "PAGEWIRE_VAULT_TRANSIT_KEY_FILE": directory + "/keys/transit.key",
                 "PAGEWIRE_API_MAX_BODY_BYTES": String(maxBodyBytes),
                 "PAGEWIRE_WEBHOOKS_ALLOW_PRIVATE_TARGETS": String(allowPrivateWebhooks),
-            ])
+            ]
+            environment.merge(extra) { _, new in new }
+            let configuration = try Configuration(fileValues: [:], environment: environment)
             let vault = Vault(database: test.database, transit: try TransitKeyring.loadOrCreate(path: configuration.vaultTransitKeyFile), kdfParameters: .testing)
             let fixture = try await make(test: test, vault: vault, configuration: configuration)
             var logger = Logger(label: "pagewire.test.web")

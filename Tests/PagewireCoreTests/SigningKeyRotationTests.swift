@@ -1,0 +1,58 @@
+import Foundation
+import PagewireCore
+import Testing
+
+@Suite("Identity: signing-key rotation")
+struct SigningKeyRotationTests {
+    static func transit() throws -> (TransitKeyring, String) {
+        let directory = NSTemporaryDirectory() + "pw-keys-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+        return (try TransitKeyring.loadOrCreate(path: directory + "/transit.key"), directory)
+    }
+
+    @Test func retiredKeysStayPublishedUntilTheirTokensExpiredAndPrivateKeysAreSealed() async throws {
+        try await TestDatabase.with { test in
+            // setup: an app with 10-minute tokens, and a clock the test controls
+            let (transit, directory) = try Self.transit()
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let t = try await SampleTree.make(test.database)
+            let user = try await t.users.create(accountID: t.deptA.id, email: "app@clinic.example", password: nil, scope: t.company.scope)
+            let app = try await APIAppRepository(database: test.database).create(
+                APIAppDraft(name: "EHR", actingUser: user.email, resources: [.faxWS], accessTokenSeconds: 600), scope: t.company.scope, createdBy: nil)
+            let identity = IdentityServices(database: test.database, transit: transit, issuer: "https://fax.example")
+            let t0 = Date()
+            let (old, _) = try await identity.issuer.issue(app: app, scopes: app.scopes, now: t0)
+            let oldKid = try await identity.keys.currentSigner(now: t0).kid
+            // act: rotate five minutes later
+            let t1 = t0.addingTimeInterval(300)
+            let newKid = try await identity.keys.rotate(now: t1)
+            let (new, _) = try await identity.issuer.issue(app: app, scopes: app.scopes, now: t1)
+            // check: both keys are published, both tokens verify, the new one is signed by the new key
+            #expect(newKid != oldKid)
+            #expect(Set(try await identity.keys.published(now: t1).map(\.kid)) == [oldKid, newKid])
+            #expect(try await identity.verifier.verify(old, now: t1).app == app)
+            #expect(try await identity.verifier.verify(new, now: t1).scopes == ["fax.send", "fax.read"])
+            let jwks = String(decoding: try await identity.keys.jwksJSON(now: t1), as: UTF8.self)
+            #expect(jwks.contains(oldKid) && jwks.contains(newKid) && !jwks.contains("\"d\""))
+            // a verifier in another process (a fresh cache) sees the same
+            let other = IdentityServices(database: test.database, transit: transit, issuer: "https://fax.example")
+            #expect(try await other.verifier.verify(old, now: t1).app.id == app.id)
+            #expect(try await other.keys.currentSigner(now: t1).kid == newKid)
+            // once every token of the old key has expired (600 s + a minute), it leaves the JWKS
+            let t2 = t1.addingTimeInterval(661)
+            #expect(try await identity.keys.published(now: t2).map(\.kid) == [newKid])
+            await #expect(throws: TokenRejection.unknownKey) { try await other.verifier.verify(old, now: t2) }
+            // the old token had expired anyway by then
+            await #expect(throws: TokenRejection.expired) { try await identity.verifier.verify(old, now: t0.addingTimeInterval(600 + 61)) }
+            // the stored private keys open only with the transit key
+            for row in try await test.database.query("SELECT private_sealed, transit_key_id FROM signing_keys") {
+                let sealed: [UInt8] = try row.get("private_sealed")
+                #expect(sealed.count == 12 + 32 + 16)
+                #expect(try row.get("transit_key_id", as: String.self) == transit.currentKeyID)
+            }
+            let (stranger, strangerDirectory) = try Self.transit()
+            defer { try? FileManager.default.removeItem(atPath: strangerDirectory) }
+            let thief = IdentityServices(database: test.database, transit: stranger, issuer: "https://fax.example")
+            await #expect(throws: SigningKeyError.self) { try await thief.keys.currentSigner(now: t1) }
+        }
+    }
+}
