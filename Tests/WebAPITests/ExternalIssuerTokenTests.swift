@@ -49,11 +49,14 @@ struct ExternalIssuerTokenTests {
             }
             // a flood of unknown key ids makes at most one fetch of the provider's keys per interval
             let fetchesBefore = try await idp.jwksRequests()
+            let floodStart = Date()
             for n in 0..<6 {
                 let forged = JWTParts.make(header: ["alg": "RS256", "kid": "invented-\(n)"], claims: claims, sign: { _ in Data(repeating: 1, count: 256) })
                 #expect(try await client.call(.get, "/v1/me", token: forged).status == .unauthorized)
             }
-            #expect(try await idp.jwksRequests() - fetchesBefore <= 1)
+            // (one fetch per started 2 s interval: on a loaded machine the six requests may span more than one)
+            let intervals = 1 + Int(Date().timeIntervalSince(floodStart) / 2)
+            #expect(try await idp.jwksRequests() - fetchesBefore <= min(intervals, 5))
             // the provider rotates its signing key: its new tokens are accepted after one refetch,
             // tokens of the removed key are not
             let newKid = try await idp.rotateSigningKey()

@@ -67,7 +67,7 @@ struct PageRenderer: Sendable {
 
     /// Shown to users who hold an admin grant; the pages show only what their rights open.
     static let adminNavigation: [(href: String, label: String)] = [
-        ("/admin", "Administration"), (EmailToFaxAdminController.path, "E-mail to fax"), ("/porting", "Porting"),
+        ("/admin", "Administration"), (EmailToFaxAdminController.path, "E-mail to fax"), ("/porting", "Porting"), ("/apps", "API apps"),
     ]
 
     func layout(title: String, context: PortalRequestContext, current: String?, csrf: String? = nil) -> Layout {
