@@ -72,6 +72,8 @@ enum AdminRoutes {
         .init(surface: .portal, method: .post, path: "/admin/numbers/:number/assign", operation: .assignNumber),
         .init(surface: .portal, method: .post, path: "/admin/numbers/:number/unassign", operation: .assignNumber),
         .init(surface: .portal, method: .post, path: "/admin/accounts/:account/numbers/request", operation: .requestNumbers),
+        .init(surface: .portal, method: .get, path: "/admin/accounts/:account/numbers/new", operation: .requestNumbers),
+        .init(surface: .portal, method: .post, path: "/admin/accounts/:account/numbers/take", operation: .requestNumbers),
         .init(surface: .portal, method: .get, path: "/admin/accounts/:account/pool", operation: .viewPool),
         .init(surface: .portal, method: .post, path: "/admin/accounts/:account/pool/import", operation: .importPool),
         // trunks (operator and resellers)

@@ -25,6 +25,7 @@ struct AdminPortal: Sendable {
         AccountTreeController(database: database, renderer: renderer).addRoutes(to: routes)
         UsersAdminController(database: database, renderer: renderer).addRoutes(to: routes)
         NumbersAdminController(database: database, renderer: renderer).addRoutes(to: routes)
+        NumberPickerController(database: database, renderer: renderer).addRoutes(to: routes)
         AdminsAdminController(database: database, renderer: renderer).addRoutes(to: routes)
         SettingsAdminController(database: database, renderer: renderer).addRoutes(to: routes)
         PoolAdminController(database: database, renderer: renderer).addRoutes(to: routes)
