@@ -4,10 +4,11 @@ import Testing
 
 /// The inbound path with Pagewire's own processes: `simulator-trunk` wires the simulator's trunk
 /// and numbers as `scripts/run` does, `pagewire-telephony serve` answers, and
-/// `pagewire-telephony simulate --call` sends a test fax to the number the demo user got.
+/// `pagewire-telephony simulate --call` sends a test fax to the number the demo user got, and
+/// `pagewire-jobs` then delivers it by e-mail to the address the company configured.
 @Suite("Inbound faxes through pagewire-telephony serve and simulate --call")
 struct InboundProcessesEndToEndTests {
-    @Test func aTestFaxFromTheSimulatorLandsInTheUsersInbox() async throws {
+    @Test func aTestFaxFromTheSimulatorLandsInTheUsersInboxAndIsEmailed() async throws {
         try await TestDatabase.with { test in
             // setup: a company with a vault and a user, as after the first sign-up
             let directory = NSTemporaryDirectory() + "pw-in-e2e-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
@@ -69,6 +70,30 @@ struct InboundProcessesEndToEndTests {
             #expect(try fax.get("local_number", as: String.self) == "+12065550200")
             let deliveries: Int = try await test.database.query("SELECT COUNT(*) AS n FROM work WHERE kind = ?", InboundFaxes.deliverKind)[0].get("n")
             #expect(deliveries == 1)
+
+            // act: pagewire-jobs runs the delivery to the company's inbound e-mail address
+            try await SettingsRepository(database: test.database)
+                .set(Settings.inboundEmailAddresses, to: ["frontdesk@clinic.example"], atAccount: company.id, scope: platform.scope)
+            let sink = try SMTPSink()
+            defer { sink.stop() }
+            let jobs = try TestProcess.start("pagewire-jobs", ["serve"], environment: common.merging([
+                "PAGEWIRE_MAIL_SMTP_URL": "smtp://127.0.0.1:\(sink.port)", "PAGEWIRE_MAIL_FROM": "fax@clinic.example",
+            ]) { $1 })
+            defer { jobs.kill(signal: SIGTERM) }
+            for _ in 0..<600 {
+                state = try await test.database.query("SELECT state FROM faxes WHERE direction = 'inbound'").first?.get("state") ?? ""
+                if state == "delivered" || state == "delivery_failed" { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            // check: delivered, as one e-mail with the two pages as a PDF, and a forwarded event
+            #expect(state == "delivered")
+            let mail = try #require(sink.messages.first)
+            #expect((mail["rcpt_tos"] as? [String]) == ["frontdesk@clinic.example"])
+            let data = mail["data"] as? String ?? ""
+            #expect(data.contains("(2 pages)") && data.contains("application/pdf"), "\(data.prefix(2000))")
+            let forwarded: Int = try await test.database.query(
+                "SELECT COUNT(*) AS n FROM fax_events WHERE type = 'forwarded' AND status = 'delivered' AND target = 'frontdesk@clinic.example'")[0].get("n")
+            #expect(forwarded == 1)
         }
     }
 }
