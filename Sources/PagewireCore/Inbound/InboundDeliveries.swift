@@ -22,6 +22,12 @@ public struct ResubmitOutcome: Sendable, Equatable, Codable {
     /// `in_progress` (a delivery is running), `document_expired` (past retention).
     public var outcome: String
     public var round: Int?
+
+    public init(id: Int64, outcome: String, round: Int? = nil) {
+        self.id = id
+        self.outcome = outcome
+        self.round = round
+    }
 }
 
 /// The delivery of received faxes (DESIGN.md §4): received → delivering → delivered |

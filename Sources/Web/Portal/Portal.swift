@@ -60,6 +60,7 @@ struct Portal: Sendable {
         DashboardController(database: database, renderer: renderer).addRoutes(to: router)
         AdminPortal(database: database, renderer: renderer, transit: vault.documents.transit).addRoutes(to: router)
         FaxController(database: database, renderer: renderer).addRoutes(to: router)
+        ResubmitController(database: database, renderer: renderer).addRoutes(to: router)
         ContactsController(database: database, renderer: renderer).addRoutes(to: router)
         SendFaxController(database: database, renderer: renderer, vault: vault).addRoutes(to: router)
         ProfileController(database: database, renderer: renderer).addRoutes(to: router)

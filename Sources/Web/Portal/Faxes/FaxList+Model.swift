@@ -16,6 +16,7 @@ struct FaxListModel: Sendable {
         let pages: String
         let attempts: Int
         let when: String
+        /// Outbox: may be cancelled; inbox: may be resubmitted (a received fax).
         let cancellable: Bool
         /// Outbox rows have a selection cell (for bulk cancel).
         let selectable: Bool

@@ -51,7 +51,7 @@ extension FaxListModel {
         let rows = page.faxes.map { fax in
             Row(id: fax.id, number: fax.remoteNumber, state: fax.state.rawValue.replacingOccurrences(of: "_", with: " "),
                 result: fax.resultCode?.title ?? "", pages: outbound ? "\(fax.pagesSent)/\(fax.pages.map(String.init) ?? "–")" : fax.pages.map(String.init) ?? "–",
-                attempts: fax.attempts, when: format.dateTime(fax.createdAt), cancellable: outbound && !fax.state.isFinal, selectable: outbound)
+                attempts: fax.attempts, when: format.dateTime(fax.createdAt), cancellable: outbound ? !fax.state.isFinal : [.received, .delivered, .deliveryFailed].contains(fax.state), selectable: true)
         }
         return FaxListModel(
             heading: outbound ? "Outbox" : "Inbox", path: path, isOutbox: outbound, from: p.from, to: p.to, number: p.number,
