@@ -90,7 +90,8 @@ struct InboundProcessesEndToEndTests {
             let mail = try #require(sink.messages.first)
             #expect((mail["rcpt_tos"] as? [String]) == ["frontdesk@clinic.example"])
             let data = mail["data"] as? String ?? ""
-            #expect(data.contains("(2 pages)") && data.contains("application/pdf"), "\(data.prefix(2000))")
+            let pdf = try #require(MailAttachments.parse(data).first { $0.key.hasSuffix(".pdf") }?.value, "\(data.prefix(2000))")
+            #expect(pdf.starts(with: Array("%PDF".utf8)) && MailAttachments.pdfPageCount(pdf) == 2)
             let forwarded: Int = try await test.database.query(
                 "SELECT COUNT(*) AS n FROM fax_events WHERE type = 'forwarded' AND status = 'delivered' AND target = 'frontdesk@clinic.example'")[0].get("n")
             #expect(forwarded == 1)

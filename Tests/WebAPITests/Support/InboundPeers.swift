@@ -54,21 +54,8 @@ enum ReceivedFaxes {
         }
     }
 
-    /// Pages in a PDF: `/Type /Page` objects (not `/Pages`).
-    static func pdfPageCount(_ bytes: [UInt8]) -> Int {
-        let text = String(decoding: bytes, as: UTF8.self)
-        var count = 0
-        var rest = text[...]
-        while let range = rest.range(of: "/Type") {
-            var after = rest[range.upperBound...].drop(while: { $0 == " " || $0 == "\n" || $0 == "\r" })
-            if after.hasPrefix("/Page") {
-                after = after.dropFirst(5)
-                if !after.hasPrefix("s") { count += 1 }
-            }
-            rest = rest[range.upperBound...]
-        }
-        return count
-    }
+    /// Pages in a PDF (see `MailAttachments.pdfPageCount`).
+    static func pdfPageCount(_ bytes: [UInt8]) -> Int { MailAttachments.pdfPageCount(bytes) }
 
     /// Black pixels in the first `rows` rows of page `index` of a TIFF.
     static func blackPixelsAtTop(_ tiff: [UInt8], page index: Int, rows: Int) throws -> Int {
@@ -88,22 +75,9 @@ enum ReceivedFaxes {
 }
 
 /// The attachments of a MIME message as the SMTP sink stored it: file name → decoded bytes.
+/// The attachments of a stored message (see `MailAttachments.parse`).
 enum MIMEAttachments {
-    static func parse(_ data: String) -> [String: [UInt8]] {
-        let text = data.replacingOccurrences(of: "\r\n", with: "\n")
-        guard let b = text.range(of: "boundary=\"")
-        else { return [:] }
-        let boundary = String(text[b.upperBound...].prefix(while: { $0 != "\"" }))
-        var files: [String: [UInt8]] = [:]
-        for part in text.components(separatedBy: "--" + boundary) {
-            guard let name = part.range(of: "filename=\"") else { continue }
-            let filename = String(part[name.upperBound...].prefix(while: { $0 != "\"" }))
-            guard let bodyStart = part.range(of: "\n\n") else { continue }
-            let body = part[bodyStart.upperBound...].filter { !$0.isWhitespace }
-            files[filename] = Data(base64Encoded: String(body)).map(Array.init) ?? []
-        }
-        return files
-    }
+    static func parse(_ data: String) -> [String: [UInt8]] { MailAttachments.parse(data) }
 }
 
 /// Runs a helper script from scripts/lib with the test venv's Python; it writes its port to DIRECTORY/port.
