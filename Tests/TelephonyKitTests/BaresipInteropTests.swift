@@ -40,7 +40,9 @@ struct BaresipInteropTests {
         try await peer.waitUntilReady()
         var request = harness.request(to: "fax", document: try harness.document(pages: 1))
         request.trunkPort = peer.sipPort
-        request.noAnswerTimeout = .seconds(2)
+        // (long enough for baresip's 180 Ringing to arrive on a loaded machine: a call without a
+        // provisional response cannot be cancelled and ends as 408 instead of 487)
+        request.noAnswerTimeout = .seconds(6)
         // act
         let report = await harness.pagewire.sendFax(request)
         // check
