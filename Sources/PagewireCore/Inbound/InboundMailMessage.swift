@@ -14,7 +14,7 @@ public struct InboundFile: Sendable, Equatable {
 }
 
 /// The fax-to-email message: a text part and the fax files as base64 attachments
-/// (multipart/mixed), with the headers an automatic sender sets.
+/// (multipart/mixed, written by `MailMessage`), with the headers an automatic sender sets.
 public struct InboundMailMessage: Sendable {
     public var from: String
     public var fromName: String
@@ -64,36 +64,10 @@ public struct InboundMailMessage: Sendable {
         return (subject, lines.joined(separator: "\n"))
     }
 
-    /// The message bytes, CRLF line ends.
+    /// The message bytes, CRLF line ends: the notice format of `MailMessage` with the files attached.
     public var rfc5322: [UInt8] {
-        let boundary = "=_pagewire_" + messageID.filter { $0.isLetter || $0.isNumber }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss '+0000'"
-        var text = [
-            "From: \(MailMessage.encodeWord(fromName)) <\(from)>",
-            "To: <\(to)>",
-            "Subject: \(MailMessage.encodeWord(subject))",
-            "Date: \(formatter.string(from: date))",
-            "Message-ID: \(messageID)",
-            "Auto-Submitted: auto-generated",
-            "MIME-Version: 1.0",
-            "Content-Type: multipart/mixed; boundary=\"\(boundary)\"",
-            "", "This is a multi-part message in MIME format.",
-            "--\(boundary)",
-            "Content-Type: text/plain; charset=utf-8",
-            "Content-Transfer-Encoding: 8bit", "",
-            body.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\n", with: "\r\n"),
-        ].joined(separator: "\r\n") + "\r\n"
-        for file in files {
-            let name = file.name.filter { $0.isASCII && $0 != "\"" && $0 != "\\" && !$0.isNewline }
-            text += "--\(boundary)\r\nContent-Type: \(file.contentType); name=\"\(name)\"\r\n"
-            text += "Content-Transfer-Encoding: base64\r\nContent-Disposition: attachment; filename=\"\(name)\"\r\n\r\n"
-            let encoded = Data(file.bytes).base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed])
-            text += encoded + "\r\n"
-        }
-        text += "--\(boundary)--\r\n"
-        return Array(text.utf8)
+        var message = MailMessage(from: from, fromName: fromName, to: to, subject: subject, messageID: messageID, date: date, body: body)
+        message.attachments = files.map { MailMessage.Attachment(filename: $0.name, contentType: $0.contentType, bytes: $0.bytes) }
+        return message.rfc5322
     }
 }
