@@ -17,6 +17,7 @@ import sys
 import time
 
 import headless_chromium
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select
@@ -82,9 +83,19 @@ def main() -> int:
         print("signed in as", login, flush=True)
 
     def click(element_id: str) -> None:
-        """Clicks a button that submits a form and waits for the next page to replace this one."""
+        """Clicks a button that submits a form and waits for the next page to replace this one.
+        Chromium sometimes reports a node of a document it is still settling as gone: the click is
+        tried again, unless the button has already left (the form went through)."""
         page = driver.find_element(By.TAG_NAME, "html")
-        driver.find_element(By.ID, element_id).click()
+        for attempt in range(5):
+            try:
+                driver.find_element(By.ID, element_id).click()
+                break
+            except WebDriverException:
+                if attempt == 4 or not driver.find_elements(By.ID, element_id):
+                    break
+                time.sleep(0.3)
+                page = driver.find_element(By.TAG_NAME, "html")
         wait.until(EC.staleness_of(page))
         settle()
 
@@ -107,9 +118,16 @@ def main() -> int:
         wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
 
     def fill(element_id: str, text: str) -> None:
-        field = driver.find_element(By.ID, element_id)
-        field.clear()
-        field.send_keys(text)
+        for attempt in range(5):  # (the same Chromium hiccup as in click)
+            try:
+                field = driver.find_element(By.ID, element_id)
+                field.clear()
+                field.send_keys(text)
+                return
+            except WebDriverException:
+                if attempt == 4:
+                    raise
+                time.sleep(0.3)
 
     def sign_letter() -> None:
         fill("signer_name", "Dana Porter")
