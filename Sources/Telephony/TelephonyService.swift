@@ -122,7 +122,7 @@ struct SimulatorService: Service {
                                  udptlRedundancy: configuration.telephonyUDPTLRedundancy),
             on: MultiThreadedEventLoopGroup.singleton.next(), logger: logger)
         let spool = URL(fileURLWithPath: configuration.simulatorSpool)
-        let simulator = try CarrierSimulator(endpoint: endpoint, spool: spool, logger: logger)
+        let simulator = try await CarrierSimulator.start(endpoint: endpoint, spool: spool, logger: logger)
         logger.info("Carrier simulator listening", metadata: ["sip.host": "\(configuration.simulatorSIPHost)", "sip.port": "\(endpoint.agent.port)"])
         return SimulatorService(simulator: simulator)
     }

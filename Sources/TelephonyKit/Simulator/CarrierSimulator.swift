@@ -30,15 +30,22 @@ public final class CarrierSimulator: SIPUserAgentDelegate, @unchecked Sendable {
     private var finished: [Record] = []
     private var waiters: [CheckedContinuation<Record, Never>] = []
 
-    /// Creates a simulator on a started endpoint and becomes its agent's delegate.
-    public init(endpoint: TelephonyEndpoint, spool: URL, logger: Logger) throws {
+    private init(endpoint: TelephonyEndpoint, spool: URL, logger: Logger) throws {
         self.endpoint = endpoint
         self.spool = spool
         self.logger = logger
         try FileManager.default.createDirectory(at: spool, withIntermediateDirectories: true)
+    }
+
+    /// Creates a simulator on a started endpoint and returns once it is its agent's delegate:
+    /// an INVITE that arrives after this returns is answered by the simulator, never refused
+    /// with the 480 an agent without a delegate gives.
+    public static func start(endpoint: TelephonyEndpoint, spool: URL, logger: Logger) async throws -> CarrierSimulator {
+        let simulator = try CarrierSimulator(endpoint: endpoint, spool: spool, logger: logger)
         let agent = endpoint.agent
-        let box = UncheckedBox(self)
-        endpoint.loop.execute { agent.delegate = box.value }
+        let box = UncheckedBox(simulator)
+        try await endpoint.loop.submit { agent.delegate = box.value }.get()
+        return simulator
     }
 
     /// The SIP port the simulator listens on.

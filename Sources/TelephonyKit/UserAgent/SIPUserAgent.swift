@@ -56,10 +56,13 @@ public final class SIPUserAgent: @unchecked Sendable {
     }
 
     /// Binds the UDP socket and returns the running agent.
+    ///
+    /// The socket has no `SO_REUSEADDR`: UDP has no TIME_WAIT to wait out, and on Linux two
+    /// sockets that both set it may share a port, even one the kernel picked for port 0, so
+    /// requests for one agent reached another (seen as 408s between tests in parallel).
     public static func start(configuration: SIPUserAgentConfiguration, on loop: any EventLoop, logger: Logger) async throws -> SIPUserAgent {
         let agent = SIPUserAgent(loop: loop, configuration: configuration, logger: logger)
         let channel = try await DatagramBootstrap(group: loop)
-            .channelOption(.socketOption(.so_reuseaddr), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(SIPTransport(agent: agent)) }
             }

@@ -31,7 +31,7 @@ struct TelephonyHarness {
             on: loops[1], logger: logger)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pagewire-telephony-\(name.filter(\.isLetter).prefix(30))-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let simulator = try CarrierSimulator(endpoint: simulatorEndpoint, spool: directory.appendingPathComponent("spool"), logger: logger)
+        let simulator = try await CarrierSimulator.start(endpoint: simulatorEndpoint, spool: directory.appendingPathComponent("spool"), logger: logger)
         return TelephonyHarness(group: group, pagewire: pagewire, simulator: simulator, directory: directory)
     }
 
