@@ -47,13 +47,13 @@ struct PortalFaxDocumentTests {
             // act + check: pages 2-3 as a PDF shown in the browser
             let pdf = try await alice.get("/faxes/\(faxID)/document?pages=2-3")
             #expect(pdf.status == 200 && pdf.header("Content-Type") == "application/pdf")
-            #expect(pdf.header("Content-Disposition") == "inline; filename=\"fax-\(faxID)-p2-3.pdf\"")
+            #expect(pdf.header("Content-Disposition") == "inline; filename=\"fax-\(faxID)-pages-2-3.pdf\"")
             #expect(pdf.text.hasPrefix("%PDF"))
             let pageObjects = try Regex(#"/Type\s*/Page(?!s)"#)
             #expect(String(decoding: pdf.body.map { $0 < 128 ? $0 : 32 }, as: UTF8.self).matches(of: pageObjects).count == 2)
             // act + check: pages 1 and 3 as a TIFF download, the very pages stored
             let download = try await alice.get("/faxes/\(faxID)/document?pages=1,3&format=tiff&download=1")
-            #expect(download.status == 200 && download.header("Content-Disposition") == "attachment; filename=\"fax-\(faxID)-p1_3.tif\"")
+            #expect(download.status == 200 && download.header("Content-Disposition") == "attachment; filename=\"fax-\(faxID)-pages-1_3.tif\"")
             let got = URL(fileURLWithPath: directory + "/got.tif")
             try Data(download.body).write(to: got)
             let pages = try FaxTIFF.readPages(got)

@@ -77,8 +77,12 @@ struct FaxDownloadsAPITests {
             let openRange = try await client.call(.get, "/v1/faxes/\(id)/pages?format=pdf&pages=3-", token: f.aliceToken)
             #expect(try Self.pageCount(Array(buffer: openRange.body)) == 1)
             #expect(openRange.headers[.contentDisposition] == "attachment; filename=\"fax-\(id)-page-3.pdf\"")
+            // a list, as the portal takes it: pages 1 and 3
+            let list = try await client.call(.get, "/v1/faxes/\(id)/pages?format=tiff&pages=3,1", token: f.aliceToken)
+            #expect(try Self.tiffHeights(Array(buffer: list.body)) == [100, 300])
+            #expect(list.headers[.contentDisposition] == "attachment; filename=\"fax-\(id)-pages-1_3.tif\"")
             // bad ranges and formats are 400 problems
-            for query in ["pages=0", "pages=3-2", "pages=4", "pages=2-9", "pages=abc", "pages=-2", "format=png", "format=pdf&pages=1-x"] {
+            for query in ["pages=0", "pages=3-2", "pages=4", "pages=2-9", "pages=abc", "pages=-2", "pages=1,,2", "pages=2-1,3", "format=png", "format=pdf&pages=1-x"] {
                 let bad = try await client.call(.get, "/v1/faxes/\(id)/pages?\(query)", token: f.aliceToken)
                 #expect(bad.status == .badRequest, "\(query)")
                 #expect(bad.headers[.contentType] == "application/problem+json", "\(query)")

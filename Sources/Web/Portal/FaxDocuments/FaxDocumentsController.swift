@@ -112,42 +112,20 @@ struct FaxDocumentsController: Sendable {
         let q = request.uri.queryParameters
         let download = q["download"] != nil
         let readable = try await open(request, context, action: download ? .documentDownload : .documentView)
-        guard let range = PageRange(q["pages"].map(String.init) ?? "", pageCount: readable.pages.count) else {
+        let selected: [Int]
+        do {
+            selected = try FaxPageSelection(parsing: q["pages"].map(String.init) ?? "").pages(of: readable.pages.count)
+        } catch {
             throw PortalError.badRequest("Pages are numbers from 1 to \(readable.pages.count), as in 1-3,5.")
         }
         let format = q["format"].map(String.init) ?? "pdf"
         guard format == "pdf" || format == "tiff" else { throw PortalError.badRequest("The format is PDF or TIFF.") }
-        let work = FileManager.default.temporaryDirectory.appendingPathComponent("pw-doc-\(UInt64.random(in: 0...UInt64.max))")
-        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: work) }
-        let tiff = work.appendingPathComponent("fax.tif")
-        try FaxTIFF.write(range.pages.map { readable.pages[$0 - 1] }, to: tiff)
-        let output: URL
-        if format == "pdf" {
-            output = work.appendingPathComponent("fax.pdf")
-            try ReceivedFaxConverter().pdf(from: tiff, to: output)
-        } else {
-            output = tiff
-        }
-        let bytes = try Data(contentsOf: output)
-        let suffix = range.pages.count == readable.pages.count ? "" : "-p" + Self.rangeName(range.pages)
-        let filename = "fax-\(readable.faxID)\(suffix).\(format == "pdf" ? "pdf" : "tif")"
+        let bytes = try FaxPageExport.bytes(of: readable.pages, selected: selected, pdf: format == "pdf")
+        let filename = "fax-\(readable.faxID)\(FaxPageSelection.fileSuffix(selected, of: readable.pages.count)).\(format == "pdf" ? "pdf" : "tif")"
         var headers: HTTPFields = [
             .contentType: format == "pdf" ? "application/pdf" : "image/tiff", .cacheControl: "private, no-store",
             .contentDisposition: "\(download ? "attachment" : "inline"); filename=\"\(filename)\"",
         ]
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
-    }
-
-    /// `1-3,5` for a file name (`1-3_5`).
-    static func rangeName(_ pages: [Int]) -> String {
-        var parts: [String] = []
-        var start = pages.first ?? 1, previous = start
-        for page in pages.dropFirst() + [Int.max] {
-            if page == previous + 1 { previous = page; continue }
-            parts.append(start == previous ? "\(start)" : "\(start)-\(previous)")
-            start = page; previous = page
-        }
-        return parts.joined(separator: "_")
     }
 }
