@@ -13,11 +13,14 @@ public struct InboundRouteSender: Sendable {
         public var caFile: String?
         /// Whether HTTPS targets may be loopback or private addresses.
         public var allowPrivateTargets: Bool
+        /// The platform transit keys that seal SFTP and HTTPS credentials in settings (`SettingSecret`).
+        public var transit: TransitKeyring
 
-        public init(relay: FaxNotifier.Relay?, caFile: String?, allowPrivateTargets: Bool) {
+        public init(relay: FaxNotifier.Relay?, caFile: String?, allowPrivateTargets: Bool, transit: TransitKeyring) {
             self.relay = relay
             self.caFile = caFile
             self.allowPrivateTargets = allowPrivateTargets
+            self.transit = transit
         }
     }
 
@@ -61,7 +64,13 @@ public struct InboundRouteSender: Sendable {
             }
             return "e-mailed with \(files.count) file(s)"
         case .sftp, .archiveSFTP:
-            guard let target = job.config.sftp else { throw SendError(description: "no SFTP target") }
+            guard let stored = job.config.sftp else { throw SendError(description: "no SFTP target") }
+            let target: InboundSFTPTarget
+            do {
+                target = try stored.opened(as: job.config.route == .sftp ? "inbound.sftp" : "archive.sftp", transit: settings.transit)
+            } catch {
+                throw SendError(description: "SFTP to \(stored.displayTarget): \(error.description)")
+            }
             let base = InboundTokens.fileName(target.fileNameTemplate, fax: fax, options: options)
             let files = try await preparer.files(fax: fax, options: options, baseName: base)
             var keyFile: String?
@@ -90,7 +99,13 @@ public struct InboundRouteSender: Sendable {
             }
             return "uploaded \(files.map(\.name).joined(separator: ", "))"
         case .https:
-            guard let target = job.config.https else { throw SendError(description: "no HTTPS target") }
+            guard let stored = job.config.https else { throw SendError(description: "no HTTPS target") }
+            let target: InboundHTTPSTarget
+            do {
+                target = try stored.opened(as: "inbound.https", transit: settings.transit)
+            } catch {
+                throw SendError(description: "POST to \(job.config.target): \(error.description)")
+            }
             guard !target.secret.isEmpty else {
                 throw SendError(description: "the HTTPS settings changed since this delivery began (no signing secret for \(job.config.target)); resubmit the fax")
             }

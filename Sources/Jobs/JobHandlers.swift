@@ -38,7 +38,8 @@ enum JobHandlers {
         let deliveries = InboundDeliveries(database: database)
         let preparer = InboundFilePreparer(documents: vault.documents)
         let sender = InboundRouteSender(
-            settings: .init(relay: relay, caFile: configuration.inboundHTTPSCAFile, allowPrivateTargets: configuration.webhooksAllowPrivateTargets),
+            settings: .init(relay: relay, caFile: configuration.inboundHTTPSCAFile, allowPrivateTargets: configuration.webhooksAllowPrivateTargets,
+                            transit: vault.documents.transit),
             preparer: preparer, brand: { try await deliveries.brand(companyID: $0.companyID) })
         return [
             InboundRoutingHandler(deliveries: deliveries, preparer: preparer, routeAttempts: configuration.inboundRouteAttempts, logger: logger),

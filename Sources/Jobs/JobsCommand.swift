@@ -33,6 +33,9 @@ extension JobsCommand {
             // Webhook secrets stored in clear before migration 0080 are sealed with the transit key.
             let sealed = try await WebhookRepository(database: database, transit: vault.documents.transit).sealClearSecrets()
             if sealed > 0 { env.logger.notice("sealed \(sealed) webhook signing secret(s) stored in clear") }
+            // So are SFTP and HTTPS delivery credentials inside settings (`SettingSecret`).
+            let sealedSettings = try await SettingsRepository(database: database).sealClearSecrets(transit: vault.documents.transit)
+            if sealedSettings > 0 { env.logger.notice("sealed the credentials of \(sealedSettings) delivery setting(s) stored in clear") }
             try await JobHandlers.seedRecurringWork(queue)
             // E-mail to fax: the SMTP listener stores each message; `mail.intake` work processes it.
             let intake = MailIntake(

@@ -130,7 +130,7 @@ struct InboundAPITests {
             let relay = FaxNotifier.Relay(url: "smtp://127.0.0.1:\(sink.port)", from: "fax@reseller.test")
             let handler = OutboundArchiveHandler(
                 deliveries: InboundDeliveries(database: f.database),
-                sender: InboundRouteSender(settings: .init(relay: relay, caFile: nil, allowPrivateTargets: false),
+                sender: InboundRouteSender(settings: .init(relay: relay, caFile: nil, allowPrivateTargets: false, transit: f.vault.documents.transit),
                                            preparer: InboundFilePreparer(documents: f.vault.documents), brand: { _ in "Reseller" }),
                 retryBaseSeconds: 1, logger: Logger(label: "test"))
             let items = try await WorkQueue(database: f.database, owner: "test").claim(kinds: [OutboundArchive.kind], limit: 5)

@@ -87,7 +87,9 @@ struct InboundDeliveryTests {
             let target = InboundSFTPTarget(host: "127.0.0.1", port: server.port, username: SFTPServer.user, privateKey: server.clientPrivateKey,
                                            hostKeySHA256: server.hostKeySHA256, directory: server.inbox + "/received",
                                            fileNameTemplate: "in-{date}-{fax_id}-{caller}-to-{called}")
-            try await settings.set(Settings.inboundSFTP, to: target, forUser: f.alice.id, scope: f.platform.scope)
+            // the key is stored sealed, as the delivery settings page and API store it; jobs opens it to upload
+            try await settings.set(Settings.inboundSFTP, to: try target.sealed(as: "inbound.sftp", transit: f.vault.documents.transit),
+                                   forUser: f.alice.id, scope: f.platform.scope)
             try await settings.set(Settings.inboundFileType, to: .tiff, forUser: f.alice.id, scope: f.platform.scope)
             try await settings.set(Settings.pageSeparation, to: true, forUser: f.alice.id, scope: f.platform.scope)
             try await settings.set(Settings.metadata, to: .xml, atAccount: f.departmentA.id, scope: f.platform.scope)
@@ -186,7 +188,8 @@ struct InboundDeliveryTests {
             defer { receiver.stop() }
             let secret = "inbound-secret-0123456789"
             try await SettingsRepository(database: f.database).set(
-                Settings.inboundHTTPS, to: InboundHTTPSTarget(url: "https://127.0.0.1:\(receiver.port)/faxes/in?source=pagewire", secret: secret),
+                Settings.inboundHTTPS, to: try InboundHTTPSTarget(url: "https://127.0.0.1:\(receiver.port)/faxes/in?source=pagewire", secret: secret)
+                    .sealed(as: "inbound.https", transit: f.vault.documents.transit),
                 atAccount: f.companyA.id, scope: f.platform.scope)
             let temporary = Self.temporary()
             defer { try? FileManager.default.removeItem(atPath: temporary) }

@@ -12,6 +12,8 @@ enum AdminOperation: String, CaseIterable, Sendable {
     case viewUsers, createUser, editUser, lockUser, deleteUser, moveUser, sendWelcome
     // Admins
     case viewAdmins, manageAdmins
+    // Inbound delivery routes (e-mail, SFTP, HTTPS, pull API)
+    case viewDelivery, changeDelivery
     // Numbers
     case viewNumbers, exportNumbers, assignNumber, requestNumbers, viewPool, importPool
     // Settings
@@ -28,6 +30,7 @@ enum AdminOperation: String, CaseIterable, Sendable {
         case .viewNumbers, .exportNumbers, .assignNumber: .faxPool
         case .requestNumbers, .viewPool, .importPool: .faxPoolInventory
         case .viewSettings, .changeSettings, .viewRetention, .changeRetention: .settings
+        case .viewDelivery, .changeDelivery: .settings
         case .viewSecurityPolicy: .viewSecurityPolicy
         case .changeSecurityPolicy: .manageSecurityPolicy
         case .viewBlocklist: .settings
@@ -41,7 +44,7 @@ enum AdminOperation: String, CaseIterable, Sendable {
     var changes: Bool {
         switch self {
         case .viewTree, .viewUsers, .viewAdmins, .viewNumbers, .exportNumbers, .viewPool, .viewSettings, .viewRetention,
-             .viewSecurityPolicy, .viewBlocklist, .viewTrunks:
+             .viewSecurityPolicy, .viewBlocklist, .viewTrunks, .viewDelivery:
             false
         default:
             true

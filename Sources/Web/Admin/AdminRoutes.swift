@@ -66,6 +66,9 @@ enum AdminRoutes {
         .init(surface: .portal, method: .get, path: "/admin/accounts/:account/blocklist", operation: .viewBlocklist),
         .init(surface: .portal, method: .get, path: "/admin/accounts/:account/blocklist.csv", operation: .viewBlocklist),
         .init(surface: .portal, method: .post, path: "/admin/accounts/:account/blocklist", operation: .changeBlocklist),
+        // inbound delivery routes
+        .init(surface: .portal, method: .get, path: "/admin/accounts/:account/delivery", operation: .viewDelivery),
+        .init(surface: .portal, method: .post, path: "/admin/accounts/:account/delivery", operation: .changeDelivery),
         // numbers
         .init(surface: .portal, method: .get, path: "/admin/accounts/:account/numbers", operation: .viewNumbers),
         .init(surface: .portal, method: .get, path: "/admin/accounts/:account/numbers.csv", operation: .exportNumbers),
@@ -94,6 +97,9 @@ enum AdminRoutes {
         .init(surface: .api, method: .get, path: "accounts/:account/settings", operation: .viewSettings),
         .init(surface: .api, method: .put, path: "accounts/:account/settings/:key", operation: .changeSettings),
         .init(surface: .api, method: .delete, path: "accounts/:account/settings/:key", operation: .changeSettings),
+        .init(surface: .api, method: .get, path: "accounts/:account/inbound-delivery", operation: .viewDelivery),
+        .init(surface: .api, method: .put, path: "accounts/:account/inbound-delivery", operation: .changeDelivery),
+        .init(surface: .api, method: .delete, path: "accounts/:account/inbound-delivery", operation: .changeDelivery),
         .init(surface: .api, method: .get, path: "accounts/:account/admins", operation: .viewAdmins),
         .init(surface: .api, method: .put, path: "users/:user/rights", operation: .manageAdmins),
         .init(surface: .api, method: .get, path: "users", operation: .viewUsers),

@@ -6,7 +6,7 @@ import PagewireCore
 struct AdminPortal: Sendable {
     let database: Database
     let renderer: PageRenderer
-    /// The platform transit keys, which wrap trunk passwords.
+    /// The platform transit keys, which wrap trunk passwords and seal delivery credentials.
     let transit: TransitKeyring
 
     func addRoutes(to router: Router<PortalRequestContext>) {
@@ -31,6 +31,7 @@ struct AdminPortal: Sendable {
         PoolAdminController(database: database, renderer: renderer).addRoutes(to: routes)
         TrunksAdminController(database: database, renderer: renderer, transit: transit).addRoutes(to: routes)
         RetentionAdminController(database: database, renderer: renderer).addRoutes(to: routes)
+        DeliveryAdminController(database: database, renderer: renderer, delivery: DeliverySettings(database: database, transit: transit)).addRoutes(to: routes)
     }
 }
 

@@ -48,6 +48,7 @@ extension SettingsAdminModel {
                 TabLink(href: "/admin/accounts/\(id)/settings/\($0.rawValue)", label: $0.title, current: $0.title == current)
             }
         }
+        if target.may(.viewDelivery) { links.append(TabLink(href: "/admin/accounts/\(id)/delivery", label: "Delivery", current: current == "Delivery")) }
         if target.account.kind == .company, target.may(.viewRetention) {
             links.append(TabLink(href: "/admin/accounts/\(id)/retention", label: "Retention", current: current == "Retention"))
         }
@@ -59,28 +60,13 @@ extension SettingsAdminModel {
     static func query(_ tab: SettingsTab, _ target: AdminTarget, database: Database, canChange: Bool, action: String,
                       notice: String? = nil, error: String? = nil) async throws -> SettingsAdminModel {
         let settings = SettingsRepository(database: database)
-        let accounts = AccountRepository(database: database)
         let node = target.account
-        var names: [Int64: String] = [:]
+        var origins = SettingOriginText(node: node.id, scope: target.scope, database: database)
         var seenKeys = Set<String>()
         var fields: [Field] = []
         for field in tab.fields(at: node.kind) {
             let (value, origin) = try await field.read(settings, node.id, target.scope)
-            var overridden = false
-            let originText: String
-            switch origin {
-            case .platformDefault: originText = "Platform default"
-            case .user: originText = "Set for the user"
-            case .account(let id, let kind):
-                if id == node.id {
-                    overridden = true
-                    originText = "Set here"
-                } else {
-                    if names[id] == nil { names[id] = try await accounts.get(id, scope: target.scope)?.name ?? "" }
-                    let name = names[id] ?? ""
-                    originText = "Inherited from the \(kind.rawValue)" + (name.isEmpty ? "" : " \(name)")
-                }
-            }
+            let (originText, overridden) = try await origins.describe(origin)
             let firstOfKey = seenKeys.insert(field.keyName).inserted
             var options: [Option] = []
             if case .select(let choices) = field.input {
