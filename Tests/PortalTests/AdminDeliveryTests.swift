@@ -54,6 +54,14 @@ struct AdminDeliveryTests {
             #expect(try await admin.get(below).text.contains("no SFTP delivery"))
             #expect(try await admin.post(below, [("csrf", csrf), ("section", "sftp"), ("intent", "reset")]).status == 303)
             #expect(!(try await admin.get(below).text.contains("no SFTP delivery")))
+            // the company archive: sent faxes by e-mail, as PDF
+            #expect(try await admin.post(page, [
+                ("csrf", csrf), ("section", "archive"), ("archive_outbound", "on"), ("archive_email", "archive@clinic-a.test"),
+                ("archive_file_type", "pdf"), ("archive_metadata", "xml"), ("archive_host", "")]).status == 303)
+            let archive = try #require(try await SettingsRepository(database: h.database).effective(Settings.archive, forAccount: department.id, scope: h.platform.scope).value)
+            #expect(archive.outbound && !archive.inbound && archive.email == "archive@clinic-a.test" && archive.metadata == .xml && archive.sftp == nil)
+            let refused = try await admin.post(page, [("csrf", csrf), ("section", "archive"), ("archive_inbound", "on"), ("archive_email", ""), ("archive_host", "")])
+            #expect(refused.status == 400 && refused.text.contains("an archive needs an e-mail address or an SFTP site"))
         }
     }
 

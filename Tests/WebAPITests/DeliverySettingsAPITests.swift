@@ -78,6 +78,23 @@ struct DeliverySettingsAPITests {
             #expect((off.object["sftp"] as? [String: Any])?["value"] is NSNull)
             let reset = try await client.call(.delete, "/v1/accounts/\(f.departmentA.id)/inbound-delivery?sections=sftp", token: f.adminAToken)
             #expect(((reset.object["sftp"] as? [String: Any])?["origin"] as? [String: Any])?["source"] as? String == "inherited")
+
+            // the company archive: sent and received faxes as TIFF to an SFTP site, its password sealed like the route's
+            let archived = try await client.call(.put, path, token: f.adminAToken, json: #"""
+                {"archive":{"inbound":true,"outbound":true,"file_type":"tiff","metadata":"json",
+                 "sftp":{"host":"archive.clinic-a.test","username":"vault","password":"archive-Password-2","host_key_sha256":"SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU"}}}
+                """#)
+            #expect(archived.status == .ok && !String(buffer: archived.body).contains("archive-Password-2"))
+            let archive = try #require((archived.object["archive"] as? [String: Any])?["value"] as? [String: Any])
+            #expect(archive["outbound"] as? Bool == true && archive["file_type"] as? String == "tiff")
+            #expect((archive["sftp"] as? [String: Any])?["password_set"] as? Bool == true)
+            let storedArchive = try #require(try await SettingsRepository(database: f.database).effective(Settings.archive, forAccount: f.companyA.id, scope: f.platform.scope).value)
+            #expect(SettingSecret.isSealed(storedArchive.sftp?.password ?? ""))
+            #expect(try storedArchive.sftp?.opened(as: "archive.sftp", transit: transit).password == "archive-Password-2")
+            // an archive with neither an address nor a site, or an unknown file type, is refused
+            #expect(try await client.call(.put, path, token: f.adminAToken, json: #"{"archive":{"inbound":true}}"#).status == .unprocessableContent)
+            #expect(try await client.call(.put, path, token: f.adminAToken, json: #"{"archive":{"email":"a@x.test","file_type":"gif"}}"#).status == .unprocessableContent)
+            #expect(try await client.call(.put, path, token: f.adminAToken, json: #"{"archive":null}"#).object["archive"] as? [String: Any] != nil)
         }
     }
 

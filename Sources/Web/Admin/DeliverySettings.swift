@@ -3,7 +3,8 @@ import PagewireCore
 
 /// Where a node's received faxes go, as an administrator sets it in the portal's Delivery tab and
 /// in `/v1/accounts/{id}/inbound-delivery`: up to three e-mail addresses, an SFTP site, an HTTPS
-/// endpoint, and the pull API, each inherited like every setting. Credentials (the SFTP password
+/// endpoint, the pull API, and the company archive (copies of received and sent faxes to an
+/// address or an SFTP site), each inherited like every setting. Credentials (the SFTP password
 /// or key, the HTTPS signing secret) are sealed with the transit key before they are stored and
 /// never shown again; leaving them blank keeps the stored ones for the same site.
 struct DeliverySettings: Sendable {
@@ -12,16 +13,7 @@ struct DeliverySettings: Sendable {
 
     /// The parts of the tab, each one setting key.
     enum Section: String, CaseIterable, Sendable {
-        case email, sftp, https, api
-
-        var keyName: String {
-            switch self {
-            case .email: Settings.inboundEmailAddresses.name
-            case .sftp: Settings.inboundSFTP.name
-            case .https: Settings.inboundHTTPS.name
-            case .api: Settings.inboundAPI.name
-            }
-        }
+        case email, sftp, https, api, archive
     }
 
     /// The effective routes at a node, with where each comes from.
@@ -30,6 +22,17 @@ struct DeliverySettings: Sendable {
         var sftp: ResolvedSetting<InboundSFTPTarget?>
         var https: ResolvedSetting<InboundHTTPSTarget?>
         var api: ResolvedSetting<Bool>
+        var archive: ResolvedSetting<FaxArchive?>
+    }
+
+    /// The archive as entered; its SFTP credentials are kept like the route's.
+    struct ArchiveInput: Sendable {
+        var inbound: Bool
+        var outbound: Bool
+        var email: String?
+        var sftp: SFTPInput?
+        var fileType: InboundFileType
+        var metadata: FaxMetadataFormat
     }
 
     /// An SFTP site as entered; blank credentials keep the stored ones when host, port and user stay.
@@ -56,7 +59,8 @@ struct DeliverySettings: Sendable {
             emailAddresses: try await settings.effective(Settings.inboundEmailAddresses, forAccount: accountID, scope: scope),
             sftp: try await settings.effective(Settings.inboundSFTP, forAccount: accountID, scope: scope),
             https: try await settings.effective(Settings.inboundHTTPS, forAccount: accountID, scope: scope),
-            api: try await settings.effective(Settings.inboundAPI, forAccount: accountID, scope: scope))
+            api: try await settings.effective(Settings.inboundAPI, forAccount: accountID, scope: scope),
+            archive: try await settings.effective(Settings.archive, forAccount: accountID, scope: scope))
     }
 
     func setEmailAddresses(_ addresses: [String], at accountID: Int64, scope: AccountScope, by actor: AuditActor) async throws {
@@ -67,18 +71,39 @@ struct DeliverySettings: Sendable {
     /// Sets the SFTP site (nil: no SFTP delivery here, whatever is inherited).
     func setSFTP(_ input: SFTPInput?, at accountID: Int64, scope: AccountScope, by actor: AuditActor) async throws {
         guard let input else { return try await write(Settings.inboundSFTP, nil, at: accountID, scope: scope, by: actor) }
+        let current = try await settings.effective(Settings.inboundSFTP, forAccount: accountID, scope: scope).value
+        let target = try Self.target(input, keepingCredentialsOf: current, field: Settings.inboundSFTP.name, transit: transit)
+        try await write(Settings.inboundSFTP, target, at: accountID, scope: scope, by: actor)
+    }
+
+    /// Sets the company archive (nil: no archive here).
+    func setArchive(_ input: ArchiveInput?, at accountID: Int64, scope: AccountScope, by actor: AuditActor) async throws {
+        guard let input else { return try await write(Settings.archive, nil, at: accountID, scope: scope, by: actor) }
+        let email = input.email?.trimmingCharacters(in: .whitespaces)
+        var archive = FaxArchive(inbound: input.inbound, outbound: input.outbound, email: (email ?? "").isEmpty ? nil : email,
+                                 fileType: input.fileType, metadata: input.metadata)
+        if let sftp = input.sftp {
+            let current = try await settings.effective(Settings.archive, forAccount: accountID, scope: scope).value?.sftp
+            archive.sftp = try Self.target(sftp, keepingCredentialsOf: current, field: "archive.sftp", transit: transit)
+        }
+        try await write(Settings.archive, archive, at: accountID, scope: scope, by: actor)
+    }
+
+    /// The SFTP target of `input` with its credentials sealed; blank ones are taken from
+    /// `current` when it names the same host, port and user.
+    static func target(_ input: SFTPInput, keepingCredentialsOf current: InboundSFTPTarget?, field: String,
+                       transit: TransitKeyring) throws -> InboundSFTPTarget {
         var target = InboundSFTPTarget(
             host: input.host.trimmingCharacters(in: .whitespaces), port: input.port, username: input.username.trimmingCharacters(in: .whitespaces),
             password: input.password.flatMap { $0.isEmpty ? nil : $0 }, privateKey: input.privateKey.flatMap { $0.isEmpty ? nil : $0 },
             hostKeySHA256: input.hostKeySHA256.trimmingCharacters(in: .whitespaces), directory: input.directory.trimmingCharacters(in: .whitespaces),
             fileNameTemplate: input.fileNameTemplate.trimmingCharacters(in: .whitespaces))
-        if target.password == nil && target.privateKey == nil,
-           let current = try await settings.effective(Settings.inboundSFTP, forAccount: accountID, scope: scope).value,
+        if target.password == nil && target.privateKey == nil, let current,
            current.host == target.host, current.port == target.port, current.username == target.username {
             target.password = current.password
             target.privateKey = current.privateKey
         }
-        try await write(Settings.inboundSFTP, try target.sealed(as: Settings.inboundSFTP.name, transit: transit), at: accountID, scope: scope, by: actor)
+        return try target.sealed(as: field, transit: transit)
     }
 
     /// Sets the HTTPS endpoint (nil: none here); a blank secret keeps the stored one for the same URL.
@@ -109,6 +134,7 @@ struct DeliverySettings: Sendable {
         case .sftp: try await settings.reset(Settings.inboundSFTP, atAccount: accountID, scope: scope, by: actor)
         case .https: try await settings.reset(Settings.inboundHTTPS, atAccount: accountID, scope: scope, by: actor)
         case .api: try await settings.reset(Settings.inboundAPI, atAccount: accountID, scope: scope, by: actor)
+        case .archive: try await settings.reset(Settings.archive, atAccount: accountID, scope: scope, by: actor)
         }
     }
 

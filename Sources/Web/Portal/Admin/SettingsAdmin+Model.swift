@@ -48,7 +48,7 @@ extension SettingsAdminModel {
                 TabLink(href: "/admin/accounts/\(id)/settings/\($0.rawValue)", label: $0.title, current: $0.title == current)
             }
         }
-        if target.may(.viewDelivery) { links.append(TabLink(href: "/admin/accounts/\(id)/delivery", label: "Delivery", current: current == "Delivery")) }
+        if target.may(.viewDelivery) { links.append(TabLink(href: "/admin/accounts/\(id)/delivery", label: "Delivery and archive", current: current == "Delivery")) }
         if target.account.kind == .company, target.may(.viewRetention) {
             links.append(TabLink(href: "/admin/accounts/\(id)/retention", label: "Retention", current: current == "Retention"))
         }
