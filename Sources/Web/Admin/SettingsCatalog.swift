@@ -40,7 +40,7 @@ struct SettingsCatalog {
     static let entries: [Entry] = [
         entry(Settings.inboundFileType), entry(Settings.pageSeparation), entry(Settings.metadata), entry(Settings.requireSPF),
         entry(Settings.coverPageTemplate), entry(Settings.coverPageBehaviour), entry(Settings.coverPageRestrictToAssigned),
-        entry(Settings.notifications), entry(Settings.timeZone), entry(Settings.dateFormat), entry(Settings.timeFormat),
+        entry(Settings.notifications), entry(Settings.welcomeMessageDefault), entry(Settings.timeZone), entry(Settings.dateFormat), entry(Settings.timeFormat),
         entry(Settings.dailyFaxLimit), entry(Settings.monthlyFaxLimit), entry(Settings.retryPolicy),
         entry(Settings.maximumNumberInventory, providerOnly: true),
     ]

@@ -142,6 +142,11 @@ enum SettingsTab: String, CaseIterable, Sendable {
                 flag("inbound_received", "E-mail when a fax is received", \.inboundReceived),
                 flag("email_initial_notice", "Confirm receipt of e-mail-to-fax submissions", \.emailToFaxInitialNotice),
                 flag("include_document", "Attach the fax document to notices", \.includeDocument),
+                flag("attach_report", "Attach the transmission confirmation report to delivery notices", \.attachReport),
+                .make(Settings.welcomeMessageDefault, id: "welcome_default", label: "Default welcome message",
+                      input: .select([("none", "No welcome message"), ("welcome", "Welcome message"),
+                                      ("welcome_with_credentials", "Welcome message with credentials (a link to set the password)")]),
+                      show: \.rawValue, parse: { try SettingField.choice($0, WelcomeMessageDefault.self, current: $1) }),
             ]
         case .custom:
             return [

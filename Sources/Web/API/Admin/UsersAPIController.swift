@@ -69,7 +69,8 @@ struct UsersAPIController: Sendable {
         routes.on(.post, "users/:user/welcome") { request, context, target in
             let user = try user(target)
             let body = try await request.decode(as: WelcomeBody.self, context: context)
-            try await WelcomeMessage(userID: user.id, credentialsLink: body.credentials ?? false,
+            let preset = try await SettingsRepository(database: database).effective(Settings.welcomeMessageDefault, forUser: user.id).value
+            try await WelcomeMessage(userID: user.id, credentialsLink: body.credentials ?? (preset == .welcomeWithCredentials),
                                      portalURL: UsersAdminController.portalURL(request)).enqueue(database: database, scope: target.scope)
             return try APIJSON.response(Queued(queued: true), status: .accepted)
         }

@@ -57,8 +57,16 @@ struct UserAdminModel: Sendable {
     let canDelete: Bool
     let canMove: Bool
     let canWelcome: Bool
+    /// The welcome message kinds, the user's effective default selected.
+    let welcomeKinds: [WelcomeKind]
     let notice: String?
     let error: String?
+
+    struct WelcomeKind: Sendable {
+        let value: String
+        let label: String
+        let selected: Bool
+    }
 }
 
 extension UsersAdminModel {
@@ -95,11 +103,17 @@ extension UserAdminModel {
                 .map { Option(id: $0.id, name: $0.name, selected: $0.id == user.accountID) }
         }
         let numbers = try await NumberRepository(database: database).numbers(ofUser: user.id, scope: target.scope).map(\.e164)
+        let welcome = try await SettingsRepository(database: database).effective(Settings.welcomeMessageDefault, forUser: user.id).value
+        let kinds: [(WelcomeMessageDefault, String)] = [
+            (.none, "No message"), (.welcome, "Welcome message (account information, no password link)"),
+            (.welcomeWithCredentials, "Welcome message with credentials (a link to set the password)"),
+        ]
         return UserAdminModel(
             tabs: AdminTabs(target, current: "Users"), id: user.id, name: user.displayName, username: user.username, email: user.email,
             phone: profile.phone, jobTitle: profile.jobTitle, costCentre: profile.costCentre, employeeID: profile.employeeID,
             locked: user.status == .locked, departments: departments, numbers: numbers, hasNumbers: !numbers.isEmpty,
             canEdit: target.may(.editUser), canLock: target.may(.lockUser), canDelete: target.may(.deleteUser),
-            canMove: target.may(.moveUser) && departments.count > 1, canWelcome: target.may(.sendWelcome), notice: notice, error: error)
+            canMove: target.may(.moveUser) && departments.count > 1, canWelcome: target.may(.sendWelcome),
+            welcomeKinds: kinds.map { WelcomeKind(value: $0.0.rawValue, label: $0.1, selected: $0.0 == welcome) }, notice: notice, error: error)
     }
 }

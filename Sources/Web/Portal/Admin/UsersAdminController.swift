@@ -46,6 +46,7 @@ struct UsersAdminController: Sendable {
             case "unlocked": "User unlocked."
             case "moved": "User moved."
             case "welcome": "The welcome message is on its way."
+            case "no-welcome": "No welcome message was sent."
             default: nil
             }
             return try await detail(context, target, notice: notice)
@@ -89,7 +90,12 @@ struct UsersAdminController: Sendable {
         }
         routes.post("/admin/users/:user/welcome") { request, context, target in
             guard let user = target.user else { throw PortalError.notFound }
-            try await WelcomeMessage(userID: user.id, credentialsLink: context.form["credentials"] != nil, portalURL: Self.portalURL(request))
+            // The form's choice, preselected from the Notifications tab's default; "none" sends nothing.
+            guard let kind = WelcomeMessageDefault(rawValue: context.form["kind"] ?? "") else {
+                return try await detail(context, target, error: "Choose which welcome message to send.", status: .badRequest)
+            }
+            guard kind != .none else { return PageRenderer.redirect("/admin/users/\(user.id)?done=no-welcome") }
+            try await WelcomeMessage(userID: user.id, credentialsLink: kind == .welcomeWithCredentials, portalURL: Self.portalURL(request))
                 .enqueue(database: database, scope: target.scope)
             return PageRenderer.redirect("/admin/users/\(user.id)?done=welcome")
         }
