@@ -78,6 +78,7 @@ struct OpenAPIDocumentTests {
             // administration: accounts, settings, users, admins, numbers, pools, trunks
             try await AdminAPICoverage.exerciseAll(f, client)
             try await DeliverySettingsAPITests.exerciseAll(f, client)
+            try await UsageReportAPITests.exerciseAll(f, client)
             // the audit log: JSON and CSV for an administrator with the reports right; nobody else
             #expect(try await client.call(.get, "/v1/audit-log?action=key.vault_create", token: f.adminAToken).status == .ok)
             #expect(try await client.call(.get, "/v1/audit-log?format=csv", token: f.adminAToken).status == .ok)

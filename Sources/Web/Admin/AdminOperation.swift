@@ -14,6 +14,8 @@ enum AdminOperation: String, CaseIterable, Sendable {
     case viewAdmins, manageAdmins
     // Inbound delivery routes (e-mail, SFTP, HTTPS, pull API)
     case viewDelivery, changeDelivery
+    // Reports
+    case viewUsageReport
     // Numbers
     case viewNumbers, exportNumbers, assignNumber, requestNumbers, viewPool, importPool
     // Settings
@@ -31,6 +33,7 @@ enum AdminOperation: String, CaseIterable, Sendable {
         case .requestNumbers, .viewPool, .importPool: .faxPoolInventory
         case .viewSettings, .changeSettings, .viewRetention, .changeRetention: .settings
         case .viewDelivery, .changeDelivery: .settings
+        case .viewUsageReport: .reports
         case .viewSecurityPolicy: .viewSecurityPolicy
         case .changeSecurityPolicy: .manageSecurityPolicy
         case .viewBlocklist: .settings
@@ -44,7 +47,7 @@ enum AdminOperation: String, CaseIterable, Sendable {
     var changes: Bool {
         switch self {
         case .viewTree, .viewUsers, .viewAdmins, .viewNumbers, .exportNumbers, .viewPool, .viewSettings, .viewRetention,
-             .viewSecurityPolicy, .viewBlocklist, .viewTrunks, .viewDelivery:
+             .viewSecurityPolicy, .viewBlocklist, .viewTrunks, .viewDelivery, .viewUsageReport:
             false
         default:
             true

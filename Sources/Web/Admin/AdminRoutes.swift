@@ -66,6 +66,9 @@ enum AdminRoutes {
         .init(surface: .portal, method: .get, path: "/admin/accounts/:account/blocklist", operation: .viewBlocklist),
         .init(surface: .portal, method: .get, path: "/admin/accounts/:account/blocklist.csv", operation: .viewBlocklist),
         .init(surface: .portal, method: .post, path: "/admin/accounts/:account/blocklist", operation: .changeBlocklist),
+        // usage report (cost centre, employee id)
+        .init(surface: .portal, method: .get, path: "/admin/accounts/:account/reports", operation: .viewUsageReport),
+        .init(surface: .portal, method: .get, path: "/admin/accounts/:account/reports.csv", operation: .viewUsageReport),
         // inbound delivery routes
         .init(surface: .portal, method: .get, path: "/admin/accounts/:account/delivery", operation: .viewDelivery),
         .init(surface: .portal, method: .post, path: "/admin/accounts/:account/delivery", operation: .changeDelivery),
@@ -97,6 +100,7 @@ enum AdminRoutes {
         .init(surface: .api, method: .get, path: "accounts/:account/settings", operation: .viewSettings),
         .init(surface: .api, method: .put, path: "accounts/:account/settings/:key", operation: .changeSettings),
         .init(surface: .api, method: .delete, path: "accounts/:account/settings/:key", operation: .changeSettings),
+        .init(surface: .api, method: .get, path: "accounts/:account/usage", operation: .viewUsageReport),
         .init(surface: .api, method: .get, path: "accounts/:account/inbound-delivery", operation: .viewDelivery),
         .init(surface: .api, method: .put, path: "accounts/:account/inbound-delivery", operation: .changeDelivery),
         .init(surface: .api, method: .delete, path: "accounts/:account/inbound-delivery", operation: .changeDelivery),

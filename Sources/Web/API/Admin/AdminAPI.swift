@@ -10,6 +10,7 @@ enum AdminAPI {
         AdminsAPIController(database: database).addRoutes(to: routes)
         TrunksAPIController(database: database, transit: transit).addRoutes(to: routes)
         NumbersAPIController(database: database).addRoutes(to: routes)
+        UsageReportAPIController(database: database).addRoutes(to: routes)
         DeliveryAPIController(delivery: DeliverySettings(database: database, transit: transit)).addRoutes(to: routes)
     }
 }

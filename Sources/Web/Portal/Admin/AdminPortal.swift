@@ -15,7 +15,8 @@ struct AdminPortal: Sendable {
         // open on their highest node (users without a grant get 403).
         router.get("/admin") { _, context -> Response in
             let session = try context.requireSession()
-            for operation in [AdminOperation.viewTree, .viewUsers, .viewNumbers, .viewSettings, .viewSecurityPolicy, .viewBlocklist, .viewAdmins, .viewTrunks, .viewPool] {
+            for operation in [AdminOperation.viewTree, .viewUsers, .viewNumbers, .viewSettings, .viewSecurityPolicy, .viewBlocklist, .viewAdmins, .viewTrunks, .viewPool,
+                              .viewUsageReport] {
                 guard let target = try? await authorizer.authorize(operation, userID: session.user.id, reference: .caller) else { continue }
                 return PageRenderer.redirect(AdminTabs.href(operation, target.account.id))
             }
@@ -31,6 +32,7 @@ struct AdminPortal: Sendable {
         PoolAdminController(database: database, renderer: renderer).addRoutes(to: routes)
         TrunksAdminController(database: database, renderer: renderer, transit: transit).addRoutes(to: routes)
         RetentionAdminController(database: database, renderer: renderer).addRoutes(to: routes)
+        UsageReportAdminController(database: database, renderer: renderer).addRoutes(to: routes)
         DeliveryAdminController(database: database, renderer: renderer, delivery: DeliverySettings(database: database, transit: transit)).addRoutes(to: routes)
     }
 }
@@ -57,6 +59,7 @@ struct AdminTabs: Sendable {
         case .viewAdmins: "/admin/accounts/\(id)/admins"
         case .viewTrunks: "/admin/accounts/\(id)/trunks"
         case .viewPool: "/admin/accounts/\(id)/pool"
+        case .viewUsageReport: "/admin/accounts/\(id)/reports"
         default: "/admin/accounts/\(id)"
         }
     }
@@ -73,6 +76,7 @@ struct AdminTabs: Sendable {
         if AdminOperation.viewPool.targetKinds.contains(target.account.kind) { add(.viewPool, "/admin/accounts/\(id)/pool", "Number pool") }
         if AdminOperation.viewTrunks.targetKinds.contains(target.account.kind) { add(.viewTrunks, "/admin/accounts/\(id)/trunks", "Trunks") }
         add(.viewAdmins, "/admin/accounts/\(id)/admins", "Administrators")
+        add(.viewUsageReport, "/admin/accounts/\(id)/reports", "Reports")
         if let first = SettingsAdminModel.tabLinks(target, current: "").first {
             tabs.append(Tab(href: first.href, label: "Settings", current: current == "Settings"))
         }
