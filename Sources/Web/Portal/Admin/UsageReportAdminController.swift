@@ -9,18 +9,10 @@ struct UsageReportAdminController: Sendable {
     let database: Database
     let renderer: PageRenderer
 
+    /// A row as the table shows it: who (or "Shared queue") and their figures.
     struct Row: Sendable {
-        let name: String
-        let email: String
-        let department: String
-        let costCentre: String
-        let employeeID: String
-        let faxesSent: Int
-        let pagesSent: Int
-        let faxesDelivered: Int
-        let faxesFailed: Int
-        let faxesReceived: Int
-        let pagesReceived: Int
+        let label: String
+        let usage: UsageReport.Row
     }
 
     struct Model: Sendable {
@@ -90,11 +82,7 @@ struct UsageReportAdminController: Sendable {
         let lastDay = to.addingTimeInterval(-1)
         let model = Model(
             tabs: AdminTabs(target, current: "Reports"), accountID: target.account.id, from: format.isoDay(from), to: format.isoDay(lastDay),
-            rows: rows.map {
-                Row(name: $0.userID == nil ? "Shared queue" : ($0.name.isEmpty ? $0.email : $0.name), email: $0.email, department: $0.department,
-                    costCentre: $0.costCentre, employeeID: $0.employeeID, faxesSent: $0.faxesSent, pagesSent: $0.pagesSent,
-                    faxesDelivered: $0.faxesDelivered, faxesFailed: $0.faxesFailed, faxesReceived: $0.faxesReceived, pagesReceived: $0.pagesReceived)
-            },
+            rows: rows.map { Row(label: $0.userID == nil ? "Shared queue" : ($0.name.isEmpty ? $0.email : $0.name), usage: $0) },
             hasRows: !rows.isEmpty, csvQuery: "from=\(format.isoDay(from))&to=\(format.isoDay(lastDay))", notice: nil, error: error)
         return try renderer.render("admin/reports", title: "Usage report", page: model, context: context, current: "/admin",
                                    status: error == nil ? .ok : .badRequest)
