@@ -40,7 +40,8 @@ extension FaxNotificationHandler {
                 throw AccountError.notFound
             }
             let company = try await AccountRepository(database: database).get(detail.fax.companyID, scope: everywhere)
-            var report = TransmissionReport(detail, companyName: company?.name)
+            let zone = try await SettingsRepository(database: database).timeZone(ofFax: detail.fax)
+            var report = TransmissionReport(detail, companyName: company?.name, timeZone: zone)
             if let rendered = detail.documents.first(where: { $0.role == "rendered" && $0.state == "stored" }),
                let tiff = try? await vault.documents.read(rendered.documentID, companyID: detail.fax.companyID, reader: .system(purpose: "notice report thumbnail")) {
                 report.firstPage = TransmissionReport.firstPage(ofTIFF: tiff)

@@ -128,6 +128,16 @@ struct FaxDownloadsAPITests {
             #expect(!(try Self.poppler("pdftotext", Array(buffer: bare.body))).contains("First page"))
             #expect(try await client.call(.get, "/v1/faxes/\(id)/report?thumbnail=maybe", token: f.aliceToken).status == .badRequest)
             #expect(try await client.call(.get, "/v1/faxes/\(id)/report", token: f.bobToken).status == .notFound)
+            // Alice's company moves to Tokyo: the report's times follow (UTC+9, no daylight saving)
+            try await SettingsRepository(database: f.database).set(Settings.timeZone, to: "Asia/Tokyo", atAccount: f.companyA.id, scope: f.platform.scope)
+            let detail = try #require(try await FaxRepository(database: f.database).detail(Int64(id), scope: f.platform.scope))
+            let tokyo = try Self.poppler("pdftotext", Array(buffer: try await client.call(.get, "/v1/faxes/\(id)/report?thumbnail=false", token: f.aliceToken).body), ["-layout"])
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            formatter.timeZone = TimeZone(secondsFromGMT: 9 * 3600)
+            formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
+            #expect(tokyo.contains(formatter.string(from: detail.fax.createdAt) + " Asia/Tokyo"), "\(tokyo)")
+            #expect(!tokyo.contains(" UTC"))
         }
     }
 

@@ -3,8 +3,9 @@ import PagewireCore
 
 extension TransmissionReport {
     /// The report of a fax from its detail (no thumbnail): the API's download and the e-mail
-    /// notices' attachment show the same facts.
-    public init(_ detail: FaxDetail, companyName: String?) {
+    /// notices' attachment show the same facts, with times in `timeZone` (the fax owner's).
+    public init(_ detail: FaxDetail, companyName: String?, timeZone: TimeZone = .gmt) {
+        func time(_ date: Date, zone: Bool = true) -> String { Self.time(date, in: timeZone, zone: zone) }
         let fax = detail.fax
         let remote = (try? E164Number(parsing: fax.remoteNumber))?.formatted ?? fax.remoteNumber
         let csid = detail.attempts.last(where: { ($0.remoteCSID ?? "").isEmpty == false })?.remoteCSID
@@ -22,15 +23,15 @@ extension TransmissionReport {
             ("Status", fax.state.rawValue),
             ("Result", fax.resultCode.map { "\($0.rawValue) (\($0.title)): \($0.explanation)" } ?? "-"),
             ("Attempts", "\(fax.attempts) of at most \(fax.maxAttempts)"),
-            ("Submitted", Self.time(fax.createdAt)),
+            ("Submitted", time(fax.createdAt)),
         ]
         if let delivered = detail.attempts.last(where: { $0.resultCode == .ok }), let ended = delivered.endedAt {
-            facts.append(("Transmitted", "\(Self.time(delivered.startedAt)), \(Int(ended.timeIntervalSince(delivered.startedAt).rounded())) s"))
+            facts.append(("Transmitted", "\(time(delivered.startedAt)), \(Int(ended.timeIntervalSince(delivered.startedAt).rounded())) s"))
         }
-        if let completed = fax.completedAt { facts.append(("Completed", Self.time(completed))) }
-        if let next = fax.nextAttemptAt, !fax.state.isFinal { facts.append(("Next attempt", Self.time(next))) }
+        if let completed = fax.completedAt { facts.append(("Completed", time(completed))) }
+        if let next = fax.nextAttemptAt, !fax.state.isFinal { facts.append(("Next attempt", time(next))) }
         let attempts = detail.attempts.map { a -> String in
-            var parts = ["#\(a.n)", Self.time(a.startedAt, zone: false)]
+            var parts = ["#\(a.n)", time(a.startedAt, zone: false)]
             if let ended = a.endedAt { parts.append("\(Int(ended.timeIntervalSince(a.startedAt).rounded())) s") }
             parts.append(a.resultCode?.rawValue ?? "in progress")
             parts.append("\(a.pagesSent) p")
@@ -43,11 +44,15 @@ extension TransmissionReport {
         self.init(title: "Transmission confirmation", subtitle: companyName, facts: facts, attempts: attempts)
     }
 
-    /// `2026-12-01 08:22:45 UTC`.
-    static func time(_ date: Date, zone: Bool = true) -> String {
-        var text = date.formatted(Date.ISO8601FormatStyle(dateSeparator: .dash, dateTimeSeparator: .space, timeSeparator: .colon, timeZone: .gmt))
-        if text.hasSuffix("Z") { text.removeLast() }
-        return zone ? text + " UTC" : text
+    /// `2026-12-01 08:22:45 UTC`, or `2026-12-01 03:22:45 America/New_York`.
+    static func time(_ date: Date, in timeZone: TimeZone, zone: Bool = true) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = timeZone
+        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        let text = formatter.string(from: date)
+        guard zone else { return text }
+        return text + " " + (timeZone.secondsFromGMT() == 0 && ["GMT", "UTC"].contains(timeZone.identifier) ? "UTC" : timeZone.identifier)
     }
 
     /// The first page of a rendered fax TIFF, or nil when it cannot be read.

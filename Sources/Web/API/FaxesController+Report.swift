@@ -8,7 +8,7 @@ extension FaxesController {
     /// `GET /v1/faxes/{id}/report`: the transmission confirmation report as a PDF — remote number
     /// and identifier (CSID), pages sent, times, result and every attempt — with a thumbnail of
     /// the first page for users of the fax's company (`thumbnail=false` leaves it out; others
-    /// never get it, since it is content). Available in every state; times are UTC.
+    /// never get it, since it is content). Available in every state; times are in the fax owner's time zone.
     @Sendable func report(_ request: Request, context: APIRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
         let id = try Self.id(context)
@@ -28,7 +28,8 @@ extension FaxesController {
             firstPage = try? await documents.read(rendered.documentID, companyID: detail.fax.companyID,
                                                   reader: .system(purpose: "api report thumbnail for user \(principal.userID)"))
         }
-        let report = TransmissionReport(detail, companyName: company?.name)
+        let zone = try await SettingsRepository(database: faxes.database).timeZone(ofFax: detail.fax)
+        let report = TransmissionReport(detail, companyName: company?.name, timeZone: zone)
         let tiff = firstPage
         let pdf = try await NIOThreadPool.singleton.runIfActive { () -> [UInt8] in
             var report = report
