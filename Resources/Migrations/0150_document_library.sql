@@ -1,6 +1,6 @@
 -- The document library (issue 7): documents a user stores once, with a title and a quality, and
 -- picks again when sending. The content is a vault document (kind 'original', sealed to the
--- company key, no transit copy unless the company is in managed mode); a fax gets its own copy,
+-- company key, no transit copy unless the company is in managed mode); each fax submission gets its own copy,
 -- so the library keeps its document whatever happens to the faxes, and retention leaves it alone.
 
 CREATE TABLE library_documents (

@@ -3,7 +3,7 @@ import Foundation
 /// The document library of an account subtree: `library_documents` rows over vault documents.
 ///
 /// The content is sealed to the company key without a transit copy (unless the company is in
-/// managed mode), so only key holders open it; a fax made from it gets its own copy in the vault
+/// managed mode), so only key holders open it; a fax submission made from it gets its own copy in the vault
 /// (`copyForFax`), which the scheduler may process and release without touching the library's.
 /// Every query carries the caller's scope: another tenant's id reads as not found.
 public struct DocumentLibrary: Sendable {

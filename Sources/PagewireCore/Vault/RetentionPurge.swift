@@ -86,7 +86,7 @@ public struct RetentionPurge: Sendable {
     }
 
     /// Shreds keys and marks expired, a batch at a time, then deletes the chunks. Documents of the
-    /// library are kept: users store them to send again, and each fax has its own copy that does expire.
+    /// library are kept: users store them to send again, and the faxes sent with them have their own copy, which does expire.
     private func expireContent(companyID: Int64, before cutoff: Date, now: Date) async throws -> Int {
         var expired = 0
         while true {

@@ -97,7 +97,7 @@ struct SendFaxController: Sendable {
                 stored.append(try await vault.documents.put(
                     companyID: companyID, accountID: session.account.id, kind: .original, contentType: type, bytes: file.bytes).id)
             }
-            // Each fax gets its own copy of a stored document: the scheduler releases and retention
+            // A submission gets its own copy of a stored document: the scheduler releases and retention
             // expires the fax's copy, never the library's.
             for entry in picked {
                 let reader = await PortalVaultAccess(vault: vault).reader(
