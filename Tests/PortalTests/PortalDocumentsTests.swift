@@ -167,4 +167,27 @@ struct PortalDocumentsTests {
             #expect(download.status == 200 && download.body == pdf)
         }
     }
+
+    @Test func aUserWithoutTheCompanyKeyCannotOpenOrSendAStoredDocument() async throws {
+        try await PortalHarness.with { h in
+            // setup: Carol is in company A but holds no key of its vault (private mode, no transit copy)
+            _ = try await h.users.create(accountID: h.companyA.id, email: "carol@clinic-a.example", displayName: "Carol",
+                                         password: PortalHarness.password, scope: h.platform.scope)
+            let carol = h.browser()
+            try await carol.signIn("carol@clinic-a.example", PortalHarness.password)
+            let pdf = TestPDF.make(pages: 1)
+            // act
+            let uploaded = try await Self.upload(carol, title: "Sealed", bytes: pdf)
+            let id: Int64 = try await h.database.query("SELECT id FROM library_documents")[0].get("id")
+            let download = try await carol.get("/documents/\(id)/file")
+            let token = try #require(TestBrowser.csrf(in: try await carol.get("/send").text))
+            let send = try await carol.postMultipart("/send", fields: [("csrf", token), ("recipients", "+12065550100"), ("document", "\(id)")], files: [])
+            // check: storing needs only the company's public key; opening needs a key holder
+            #expect(uploaded.status == 303)
+            #expect(download.status == 403 && download.text.contains("Documents locked"))
+            #expect(send.status == 400 && send.text.contains("Your stored documents are locked"))
+            #expect(try await Self.count("faxes", h) == 0)
+            #expect(try await Self.count("documents", h) == 1)
+        }
+    }
 }
