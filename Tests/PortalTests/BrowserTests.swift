@@ -27,6 +27,7 @@ struct BrowserTests {
             let csv = "first_name,last_name,fax\nAda,Lovelace,+12065550101\nBad,Number,123\n,,+12065550102\nAlan,Turing,+441632960123\n"
             try csv.write(toFile: directory + "/contacts.csv", atomically: true, encoding: .utf8)
             try "%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n".write(toFile: directory + "/letter.pdf", atomically: true, encoding: .utf8)
+            try Data(TestPDF.make(pages: 2)).write(to: URL(fileURLWithPath: directory + "/price-list.pdf"))
             let root = TestDatabase.repositoryRoot
             let server = try TestProcess.start(
                 "pagewire-web", ["serve"],
@@ -47,7 +48,7 @@ struct BrowserTests {
             browser.executableURL = URL(fileURLWithPath: python)
             browser.arguments = [root + "/Tests/PortalTests/Browser/portal_walkthrough.py",
                                  "--base", "http://localhost:\(port)", "--login", "carol@browser.example", "--password", password,
-                                 "--csv", directory + "/contacts.csv", "--pdf", directory + "/letter.pdf",
+                                 "--csv", directory + "/contacts.csv", "--pdf", directory + "/letter.pdf", "--document", directory + "/price-list.pdf",
                                  "--screenshots", root + "/var/screenshots", "--fax-number", "+12065550100"]
             var environment = ProcessInfo.processInfo.environment
             environment["SE_OFFLINE"] = "true"
@@ -62,11 +63,16 @@ struct BrowserTests {
             // check
             #expect(browser.terminationStatus == 0, "\(transcript)")
             #expect(transcript.contains("OK"))
-            for name in ["signin", "dashboard", "contacts-import", "send", "fax-detail", "outbox", "profile"] {
+            for name in ["signin", "dashboard", "contacts-import", "send", "fax-detail", "outbox", "profile", "documents", "groups", "my-numbers"] {
                 #expect(FileManager.default.fileExists(atPath: root + "/var/screenshots/\(name).png"), "no screenshot \(name)")
             }
             let faxes: Int = try await test.database.query("SELECT COUNT(*) AS n FROM faxes WHERE remote_number = '+12065550100'")[0].get("n")
             #expect(faxes == 1)
+            // The stored document went to both members of the group.
+            let toGroup = try await test.database.query(
+                "SELECT f.remote_number FROM faxes f JOIN fax_documents fd ON fd.fax_id = f.id AND fd.role = 'original' WHERE f.remote_number <> '+12065550100' ORDER BY f.remote_number"
+            ).map { try $0.get("remote_number", as: String.self) }
+            #expect(toGroup == ["+12065550101", "+441632960123"])
         }
     }
 }

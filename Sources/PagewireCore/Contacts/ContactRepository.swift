@@ -71,10 +71,12 @@ public struct ContactRepository: Sendable {
     /// Adds a group at `accountID` (inside `scope`) holding `contactIDs`, which must be inside `scope` too.
     @discardableResult
     public func createGroup(accountID: Int64, name: String, contactIDs: [Int64], scope: AccountScope) async throws -> Int64 {
-        let trimmed = name.trimmingCharacters(in: .whitespaces)
-        guard !trimmed.isEmpty, trimmed.count <= 100 else { throw ContactError.invalid("a group name has 1 to 100 characters") }
+        let trimmed = try Self.checkedGroupName(name)
         return try await database.transaction { c in
             guard try AccountRepository.fetch(c, id: accountID, scope: scope) != nil else { throw AccountError.notFound }
+            guard try c.query("SELECT id FROM contact_groups WHERE account_id = ? AND name = ?", accountID, trimmed).isEmpty else {
+                throw ContactError.invalid("There is already a group named \(trimmed).")
+            }
             let id = Int64(try c.execute("INSERT INTO contact_groups (account_id, name, created_at) VALUES (?, ?, ?)", accountID, trimmed, Date()).lastInsertID)
             for contactID in contactIDs {
                 guard try c.query(

@@ -85,7 +85,8 @@ public struct RetentionPurge: Sendable {
         return report
     }
 
-    /// Shreds keys and marks expired, a batch at a time, then deletes the chunks.
+    /// Shreds keys and marks expired, a batch at a time, then deletes the chunks. Documents of the
+    /// library are kept: users store them to send again, and the faxes sent with them have their own copy, which does expire.
     private func expireContent(companyID: Int64, before cutoff: Date, now: Date) async throws -> Int {
         var expired = 0
         while true {
@@ -94,6 +95,7 @@ public struct RetentionPurge: Sendable {
                 let ids = try connection.query(
                     """
                     SELECT id FROM documents WHERE company_id = ? AND state = 'stored' AND created_at < ?
+                      AND NOT EXISTS (SELECT 1 FROM library_documents l WHERE l.document_id = documents.id)
                     ORDER BY created_at, id LIMIT ? FOR UPDATE
                     """,
                     companyID, cutoff, batch

@@ -76,6 +76,11 @@ struct Portal: Sendable {
 
         AppsPageController(database: database, renderer: renderer, issuer: oauthIssuer).addRoutes(to: router)
         SSOController(database: database, vault: vault, sessions: sessions, issuer: oauthIssuer).addRoutes(to: router)
+
+        // Documents library, contact groups and the user's own numbers (issue 7, item 4).
+        DocumentsController(database: database, renderer: renderer, vault: vault).addRoutes(to: router)
+        GroupsController(database: database, renderer: renderer).addRoutes(to: router)
+        MyNumbersController(database: database, renderer: renderer).addRoutes(to: router)
     }
 
     /// The brand's colours as CSS custom properties (validated again: they go into a stylesheet).

@@ -2,7 +2,8 @@
 
 Run by BrowserTests.swift with the venv that scripts/test prepares. Signs in, checks the
 dashboard chart, imports contacts from a CSV with bad rows, sends a fax, finds it in the
-outbox, renames themselves on the profile page, signs out. Saves a screenshot of every main page. Prints one line per step; exits 1
+outbox, renames themselves on the profile page, stores a document in the library, makes a group of
+the imported contacts and sends the stored document to it, opens My numbers, signs out. Saves a screenshot of every main page. Prints one line per step; exits 1
 with the reason at the first failure.
 """
 import argparse
@@ -21,6 +22,7 @@ def main() -> int:
     parser.add_argument("--password", required=True)
     parser.add_argument("--csv", required=True)
     parser.add_argument("--pdf", required=True)
+    parser.add_argument("--document", required=True, help="a PDF the renderer accepts, for the documents library")
     parser.add_argument("--screenshots", required=True)
     parser.add_argument("--fax-number", required=True)
     args = parser.parse_args()
@@ -106,6 +108,49 @@ def main() -> int:
             return fail("the new display name does not show in the header")
         shot("profile")
         print("display name changed", flush=True)
+
+        # Documents: store a PDF with a title; the library lists its pages
+        driver.find_element(By.LINK_TEXT, "Documents").click()
+        wait.until(EC.presence_of_element_located((By.ID, "title")))
+        driver.find_element(By.ID, "title").send_keys("Price list")
+        driver.find_element(By.ID, "file").send_keys(os.path.abspath(args.document))
+        driver.find_element(By.CSS_SELECTOR, "form[action='/documents'] button").click()
+        wait.until(EC.url_contains("done=added"))
+        rows = [[cell.text for cell in row.find_elements(By.TAG_NAME, "td")] for row in driver.find_elements(By.CSS_SELECTOR, "main table tbody tr")]
+        if len(rows) != 1 or rows[0][0] != "Price list" or rows[0][1] != "2":
+            return fail(f"the library does not list the 2-page document: {rows}")
+        shot("documents")
+        print("document stored", flush=True)
+
+        # Groups: one group with every imported contact
+        driver.find_element(By.LINK_TEXT, "Groups").click()
+        wait.until(EC.presence_of_element_located((By.ID, "name")))
+        driver.find_element(By.ID, "name").send_keys("Everyone")
+        driver.find_element(By.CSS_SELECTOR, "form[action='/groups'] button").click()
+        wait.until(EC.url_contains("done=created"))
+        wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "input[name=contact]")))
+        for box in driver.find_elements(By.CSS_SELECTOR, "input[name=contact]"):
+            box.click()
+        driver.find_element(By.CSS_SELECTOR, "form[action$='/members'] button").click()
+        wait.until(EC.url_contains("done=added"))
+        members = driver.find_elements(By.CSS_SELECTOR, "main table tbody tr")
+        if len(members) != 2:
+            return fail(f"expected 2 members in the group, found {len(members)}")
+        shot("groups")
+        print("group made", flush=True)
+
+        # Send the stored document to the group: one fax per member
+        driver.find_element(By.LINK_TEXT, "Send a fax to this group").click()
+        wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "input[name=document]")))
+        driver.find_element(By.CSS_SELECTOR, "input[name=document]").click()
+        driver.find_element(By.CSS_SELECTOR, "form[action='/send'] button[type=submit]").click()
+        wait.until(EC.url_contains("/outbox"))
+        print("stored document sent to the group", flush=True)
+
+        # My numbers: the delivery form
+        driver.find_element(By.LINK_TEXT, "My numbers").click()
+        wait.until(EC.presence_of_element_located((By.ID, "email-1")))
+        shot("my-numbers")
 
         # Sign out
         driver.find_element(By.CSS_SELECTOR, "form.signout button").click()

@@ -5,15 +5,20 @@ struct SendFaxModel: Sendable {
         let label: String
         let selected: Bool
     }
-    struct ContactChoice: Sendable {
+    /// A contact, group or stored document to tick.
+    struct Choice: Sendable {
         let id: Int64
         let label: String
         let checked: Bool
     }
 
     let recipients: String
-    let contacts: [ContactChoice]
+    let contacts: [Choice]
     let hasContacts: Bool
+    let groups: [Choice]
+    let hasGroups: Bool
+    let documents: [Choice]
+    let hasDocuments: Bool
     let qualities: [Option]
     let coverPage: Bool
     let callerID: String

@@ -2,7 +2,8 @@ import Foundation
 import Hummingbird
 import PagewireCore
 
-/// `/send`: upload documents, pick contacts or type numbers, and submit through `FaxScheduler`.
+/// `/send`: upload documents or pick stored ones, pick contacts and groups or type numbers, and
+/// submit through `FaxScheduler`.
 /// The originals go into the vault first; if the scheduler refuses the submission they are
 /// deleted again, so nothing half-created stays behind.
 struct SendFaxController: Sendable {
@@ -21,40 +22,66 @@ struct SendFaxController: Sendable {
     func addRoutes(to router: Router<PortalRequestContext>) {
         router.get("/send") { request, context in
             let session = try context.requireSession()
-            let to = request.uri.queryParameters["to"].map(String.init) ?? ""
-            let model = try await SendFaxModel.query(session: session, database: database, recipients: to)
+            let q = request.uri.queryParameters
+            let to = q["to"].map(String.init) ?? ""
+            // Links from the documents and groups pages tick what they name.
+            let model = try await SendFaxModel.query(
+                session: session, database: database, library: library, recipients: to,
+                checkedGroups: Set(q.getAll("group").compactMap { Int64($0) }),
+                checkedDocuments: Set(q.getAll("document").compactMap { Int64($0) }))
             return try renderer.render("portal/send", title: "Send fax", page: model, context: context, current: "/send")
         }
-        router.post("/send") { _, context in try await submit(context) }
+        router.post("/send") { request, context in try await submit(request, context) }
     }
 
-    private func submit(_ context: PortalRequestContext) async throws -> Response {
+    var library: DocumentLibrary { DocumentLibrary(documents: vault.documents) }
+
+    private func submit(_ request: Request, _ context: PortalRequestContext) async throws -> Response {
         let session = try context.requireSession()
         let form = context.form
         let typed = (form["recipients"] ?? "").split(whereSeparator: { $0 == "," || $0 == ";" || $0.isNewline })
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        let contactIDs = Set(form.all("contact").compactMap { Int64($0) })
+        // An id that is not a number names nothing: the same 404 as another tenant's id.
+        func ids(_ field: String) throws -> Set<Int64> {
+            Set(try form.all(field).map { guard let id = Int64($0) else { throw PortalError.notFound }; return id })
+        }
+        let contactIDs = try ids("contact"), groupIDs = try ids("group"), documentIDs = try ids("document")
         let quality = FaxQuality(rawValue: form["quality"] ?? "fine") ?? .fine
         let cover = form["cover"] == "on"
         let callerID = (form["caller_id"] ?? "").trimmingCharacters(in: .whitespaces)
         func again(_ error: String) async throws -> Response {
             let model = try await SendFaxModel.query(
-                session: session, database: database, recipients: form["recipients"] ?? "", checkedContacts: contactIDs,
-                quality: quality.rawValue, coverPage: cover, callerID: callerID, error: error)
+                session: session, database: database, library: library, recipients: form["recipients"] ?? "", checkedContacts: contactIDs,
+                checkedGroups: groupIDs, checkedDocuments: documentIDs, quality: quality.rawValue, coverPage: cover, callerID: callerID, error: error)
             return try renderer.render("portal/send", title: "Send fax", page: model, context: context, current: "/send", status: .badRequest)
         }
-        var numbers = typed
-        let contacts = ContactRepository(database: database)
-        for id in contactIDs {
-            guard let contact = try await contacts.get(id, scope: session.scope) else { throw PortalError.notFound }
-            numbers.append(contact.faxNumber)
+        // A number reached twice (typed, a contact, a group member) gets one fax.
+        var numbers: [String] = []
+        func add(_ number: String) { if !numbers.contains(number) { numbers.append(number) } }
+        for text in typed {
+            do { add(try E164Number(parsing: text).value) } catch { return try await again("\(text) is not a fax number: \(error.description)") }
         }
-        guard !numbers.isEmpty else { return try await again("Give at least one recipient: type a number or tick a contact.") }
-        for number in numbers {
-            do { _ = try E164Number(parsing: number) } catch { return try await again("\(number) is not a fax number: \(error.description)") }
+        let contacts = ContactRepository(database: database)
+        for id in contactIDs.sorted() {
+            guard let contact = try await contacts.get(id, scope: session.scope) else { throw PortalError.notFound }
+            add(contact.faxNumber)
+        }
+        for id in groupIDs.sorted() {
+            guard let group = try await contacts.group(id, scope: session.scope),
+                  let members = try await contacts.members(ofGroup: id, scope: session.scope) else { throw PortalError.notFound }
+            guard !members.isEmpty else { return try await again("The group \(group.name) has no members yet.") }
+            members.forEach { add($0.faxNumber) }
+        }
+        guard !numbers.isEmpty else { return try await again("Give at least one recipient: type a number or tick a contact or a group.") }
+        var picked: [LibraryDocument] = []
+        for id in documentIDs.sorted() {
+            guard let entry = try await library.get(id, scope: session.scope) else { throw PortalError.notFound }
+            picked.append(entry)
         }
         let files = form.allFiles("files")
-        guard !files.isEmpty || cover else { return try await again("Attach at least one document, or ask for a cover page.") }
+        guard !files.isEmpty || !picked.isEmpty || cover else {
+            return try await again("Attach at least one document or pick a stored one, or ask for a cover page.")
+        }
         var types: [String] = []
         for file in files {
             let ext = (file.filename as NSString).pathExtension.lowercased()
@@ -70,6 +97,14 @@ struct SendFaxController: Sendable {
                 stored.append(try await vault.documents.put(
                     companyID: companyID, accountID: session.account.id, kind: .original, contentType: type, bytes: file.bytes).id)
             }
+            // A submission gets its own copy of a stored document: the scheduler releases and retention
+            // expires the fax's copy, never the library's.
+            for entry in picked {
+                let reader = await PortalVaultAccess(vault: vault).reader(
+                    request, session: session, companyID: entry.companyID, action: .documentView, ip: context.remoteAddress,
+                    purpose: "portal send with library document \(entry.id)")
+                stored.append(try await library.copyForFax(entry, accountID: session.account.id, reader: reader).id)
+            }
             let ids = try await FaxScheduler(database: database).submit(
                 OutboundSubmission(recipients: numbers, callerID: callerID.isEmpty ? nil : callerID, quality: quality,
                                    documentIDs: stored, coverPage: cover),
@@ -80,6 +115,9 @@ struct SendFaxController: Sendable {
                 try? await vault.documents.delete(id, companyID: companyID, actor: .user(session.user.id, label: session.user.email))
             }
             if let refusal = error as? SubmissionError { return try await again(refusal.description) }
+            if case VaultError.noAccess = error {
+                return try await again("Your stored documents are locked: sign in again, or ask an administrator to grant you access.")
+            }
             if error is VaultError { return try await again("Your company's document vault is not set up yet. Ask your administrator.") }
             throw error
         }

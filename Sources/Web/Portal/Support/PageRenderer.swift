@@ -62,7 +62,7 @@ struct PageRenderer: Sendable {
 
     static let navigation: [(href: String, label: String)] = [
         ("/dashboard", "Dashboard"), ("/send", "Send fax"), ("/outbox", "Outbox"), ("/inbox", "Inbox"), ("/contacts", "Contacts"),
-        ("/profile", "Profile"),
+        ("/groups", "Groups"), ("/documents", "Documents"), ("/numbers", "My numbers"), ("/profile", "Profile"),
     ]
 
     /// Shown to users who hold an admin grant; the pages show only what their rights open.
