@@ -33,7 +33,7 @@ extension JobsCommand {
             // Webhook secrets stored in clear before migration 0080 are sealed with the transit key.
             let sealed = try await WebhookRepository(database: database, transit: vault.documents.transit).sealClearSecrets()
             if sealed > 0 { env.logger.notice("sealed \(sealed) webhook signing secret(s) stored in clear") }
-            try await JobHandlers.seedRecurringWork(queue)
+            try await JobHandlers.seedRecurringWork(queue, configuration: env.configuration)
             // E-mail to fax: the SMTP listener stores each message; `mail.intake` work processes it.
             let intake = MailIntake(
                 database: database, documents: vault.documents, parser: GMimeMessageParser(), classifier: FaxAttachmentClassifier(),

@@ -16,13 +16,20 @@ public struct OIDCConnectionRepository: Sendable {
     }
 
     /// Creates or replaces the connection of company `connection.companyID` (inside `scope`).
-    public func save(_ connection: OIDCConnection, clientSecret: String, scope: AccountScope, actor: AuditActor, now: Date = Date()) async throws {
+    /// A nil `clientSecret` keeps the stored one (an edit that leaves the secret alone); a new
+    /// connection needs one.
+    public func save(_ connection: OIDCConnection, clientSecret: String?, scope: AccountScope, actor: AuditActor, now: Date = Date()) async throws {
         let c = try Self.validated(connection)
-        guard !clientSecret.isEmpty, clientSecret.utf8.count <= 512 else {
-            throw OIDCConnectionError.invalid(field: "client_secret", reason: "1 to 512 characters")
+        var provided: (sealed: [UInt8], transitID: String)?
+        if let clientSecret {
+            guard !clientSecret.isEmpty, clientSecret.utf8.count <= 512 else {
+                throw OIDCConnectionError.invalid(field: "client_secret", reason: "1 to 512 characters")
+            }
+            let (transitID, key) = transit.current
+            let sealed = try AES.GCM.seal(Array(clientSecret.utf8), using: key, authenticating: Self.aad(companyID: c.companyID)).combined!
+            provided = (Array(sealed), transitID)
         }
-        let (transitID, key) = transit.current
-        let sealed = try AES.GCM.seal(Array(clientSecret.utf8), using: key, authenticating: Self.aad(companyID: c.companyID)).combined!
+        let newSecret = provided
         let mapping = String(decoding: try JSONEncoder().encode(c.groupDepartments), as: UTF8.self)
         try await database.transaction { db in
             guard let account = try AccountRepository.fetch(db, id: c.companyID, scope: scope), account.kind == .company else {
@@ -32,6 +39,9 @@ public struct OIDCConnectionRepository: Sendable {
                 guard let department = try AccountRepository.fetch(db, id: departmentID, scope: account.scope), department.kind == .department else {
                     throw OIDCConnectionError.invalid(field: "group_departments", reason: "group '\(group.prefix(60))' maps to no department of the company")
                 }
+            }
+            guard let sealedSecret = try newSecret ?? Self.storedSecret(db, c.companyID) else {
+                throw OIDCConnectionError.invalid(field: "client_secret", reason: "a new connection needs the client secret")
             }
             for domain in c.emailDomains {
                 if let owner: Int64 = try db.query("SELECT company_id FROM oidc_email_domains WHERE domain = ?", domain).first?.get("company_id"),
@@ -50,7 +60,7 @@ public struct OIDCConnectionRepository: Sendable {
                     group_departments = VALUES(group_departments), jit_users = VALUES(jit_users), sso_only = VALUES(sso_only),
                     enabled = VALUES(enabled), updated_at = VALUES(updated_at)
                 """,
-                c.companyID, c.issuer, c.clientID, Array(sealed), transitID, c.scopes.joined(separator: " "), c.emailClaim,
+                c.companyID, c.issuer, c.clientID, sealedSecret.sealed, sealedSecret.transitID, c.scopes.joined(separator: " "), c.emailClaim,
                 c.nameClaim, c.groupsClaim, mapping, c.justInTimeUsers, c.ssoOnly, c.enabled, now)
             try db.execute("DELETE FROM oidc_email_domains WHERE company_id = ?", c.companyID)
             for domain in c.emailDomains {
@@ -58,6 +68,30 @@ public struct OIDCConnectionRepository: Sendable {
             }
             try AuditLog.record(on: db, accountID: c.companyID, actor: actor, action: .settingsChange, targetType: "oidc_connection",
                                 targetID: String(c.companyID), detail: "single sign-on through \(c.issuer)", at: now)
+        }
+    }
+
+    /// The stored sealed secret of `companyID`'s connection, if there is one.
+    static func storedSecret(_ db: DatabaseConnection, _ companyID: Int64) throws -> (sealed: [UInt8], transitID: String)? {
+        try db.query("SELECT client_secret_sealed, transit_key_id FROM oidc_connections WHERE company_id = ? FOR UPDATE", companyID).first.map {
+            (try $0.get("client_secret_sealed", as: [UInt8].self), try $0.get("transit_key_id", as: String.self))
+        }
+    }
+
+    /// Removes the connection of `companyID` (inside `scope`): its domains sign in with passwords
+    /// again. Returns whether there was one.
+    @discardableResult
+    public func delete(companyID: Int64, scope: AccountScope, actor: AuditActor, now: Date = Date()) async throws -> Bool {
+        try await database.transaction { db in
+            guard let account = try AccountRepository.fetch(db, id: companyID, scope: scope), account.kind == .company else {
+                throw OIDCConnectionError.notFound
+            }
+            let removed = try db.execute("DELETE FROM oidc_connections WHERE company_id = ?", companyID).affectedRows > 0
+            if removed {
+                try AuditLog.record(on: db, accountID: companyID, actor: actor, action: .settingsChange, targetType: "oidc_connection",
+                                    targetID: String(companyID), detail: "single sign-on removed", at: now)
+            }
+            return removed
         }
     }
 
@@ -108,7 +142,9 @@ public struct OIDCConnectionRepository: Sendable {
             groupDepartments: mapping, justInTimeUsers: try row.get("jit_users"), ssoOnly: try row.get("sso_only"), enabled: try row.get("enabled"))
     }
 
-    static func validated(_ connection: OIDCConnection) throws -> OIDCConnection {
+    /// `connection` normalised (`openid` among the scopes, domains lower-cased and sorted), or the
+    /// first field that is not acceptable (`OIDCConnectionError.invalid`).
+    public static func validated(_ connection: OIDCConnection) throws -> OIDCConnection {
         var c = connection
         guard let url = URL(string: c.issuer), ["https", "http"].contains(url.scheme ?? ""), url.host?.isEmpty == false, c.issuer.count <= 500 else {
             throw OIDCConnectionError.invalid(field: "issuer", reason: "an http(s) URL of at most 500 characters")

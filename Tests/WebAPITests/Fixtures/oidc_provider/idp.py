@@ -12,6 +12,8 @@ usage:
 Seeded: users alice/alice-idp-pw (alice@clinic-a.test) and bob/bob-idp-pw (bob@clinic-a.test), client
 `pagewire-app` / `pagewire-app-secret` (RS256, redirect http://127.0.0.1:9/callback, no consent
 screen), client `other-app` / `other-app-secret`.
+Extra clients come from IDP_EXTRA_CLIENT="id secret redirect_uri [post_logout_redirect_uri]"; the
+end-session endpoint (RP-initiated logout) sends people back to that post-logout URI.
 
 Test controls (this fixture only): POST /test-control/rotate replaces the signing key (the old one
 leaves the JWKS), GET /test-control/stats answers {"jwks_requests": n}. Extra clients with other
@@ -100,10 +102,11 @@ def seed():
     extra = os.environ.get("IDP_EXTRA_CLIENT")
     if extra:
         clients.append(tuple(extra.split(" ")))
-    for client_id, secret, redirect in clients:
+    for client_id, secret, redirect, *post_logout in clients:
         client = Client.objects.create(
             name=client_id, client_type="confidential", client_id=client_id, client_secret=secret,
-            jwt_alg="RS256", require_consent=False, reuse_consent=True, _redirect_uris=redirect, _scope="openid email profile")
+            jwt_alg="RS256", require_consent=False, reuse_consent=True, _redirect_uris=redirect, _scope="openid email profile",
+            _post_logout_redirect_uris="\n".join(post_logout))
         client.response_types.add(code)
     RSAKey.objects.create(key=new_rsa_key())
 
