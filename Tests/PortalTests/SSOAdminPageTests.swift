@@ -18,16 +18,21 @@ struct SSOAdminPageTests {
             #expect(page.status == 200 && page.text.contains("Single sign-on is not set up"))
             #expect(page.text.contains("http://localhost:8080/signin/sso/callback"))
             let csrf = try #require(TestBrowser.csrf(in: page.text))
-            func form(_ issuer: String, secret: String = "idp-secret", groups: String = "cardio-team = Cardiology") -> [(String, String)] {
+            func form(_ issuer: String, secret: String = "idp-secret", groups: String = "cardio-team = Cardiology",
+                      rights: String = "auditors = view_security_policy") -> [(String, String)] {
                 [("csrf", csrf), ("issuer", issuer), ("client_id", "pagewire-portal"), ("client_secret", secret), ("scopes", "openid email"),
                  ("email_domains", "clinic-a.example, Clinic-A.org"), ("claim_email", "email"), ("claim_name", ""), ("claim_groups", "groups"),
-                 ("group_departments", groups), ("jit", "on"), ("enabled", "on")]
+                 ("group_departments", groups), ("group_rights", rights), ("jit", "on"), ("enabled", "on")]
             }
             // act: an unreachable issuer and an unknown department are refused, the form comes back filled in
             let unreachable = try await alice.post(path, form("http://127.0.0.1:9"))
             #expect(unreachable.status == 422 && unreachable.text.contains("could not be fetched") && unreachable.text.contains("value=\"http://127.0.0.1:9\""))
             let unknownDepartment = try await alice.post(path, form(idp.issuer, groups: "x = Radiology"))
             #expect(unknownDepartment.status == 400 && unknownDepartment.text.contains("Radiology"))
+            // rights alice does not hold cannot be handed out through the provider
+            let escalation = try await alice.post(path, form(idp.issuer, rights: "auditors = view_security_policy\nfax-admins = manage_users"))
+            #expect(escalation.status == 422 && escalation.text.contains("manage_users"))
+            #expect(try await alice.post(path, form(idp.issuer, rights: "auditors = superpowers")).status == 400)
             #expect(try await OIDCConnectionRepository(database: h.database, transit: h.vault.documents.transit).get(companyID: h.companyA.id, scope: h.platform.scope) == nil)
             // the real provider: saved
             let saved = try await alice.post(path, form(idp.issuer))
@@ -37,6 +42,7 @@ struct SSOAdminPageTests {
             let stored = try #require(try await connections.get(companyID: h.companyA.id, scope: h.platform.scope))
             #expect(stored.issuer == idp.issuer && stored.clientID == "pagewire-portal" && stored.emailDomains == ["clinic-a.example", "clinic-a.org"])
             #expect(stored.nameClaim == "name" && stored.groupDepartments == ["cardio-team": cardiology.id] && stored.justInTimeUsers && !stored.ssoOnly)
+            #expect(stored.groupRights == ["auditors": [.viewSecurityPolicy]])
             #expect(try await connections.clientSecret(companyID: h.companyA.id) == "idp-secret")
             let shown = try await alice.get(path + "?saved=1")
             #expect(shown.text.contains("discovery document checks out") && shown.text.contains("cardio-team = Cardiology") && !shown.text.contains("idp-secret"))

@@ -14,8 +14,11 @@ struct OIDCSignInTests {
         try await APIFixture.with { f, _ in
             // setup: company A signs in users of clinic-a.test through the provider, JIT on
             let connections = OIDCConnectionRepository(database: f.database, transit: f.vault.documents.transit)
+            // bob's IdP group fax-admins maps to the department and to the reports right
             try await connections.save(OIDCConnection(companyID: f.companyA.id, issuer: idp.issuer, clientID: "pagewire-sso",
-                                                      emailDomains: ["clinic-a.test"], justInTimeUsers: true),
+                                                      scopes: ["openid", "email", "profile", "groups"], emailDomains: ["clinic-a.test"],
+                                                      groupDepartments: ["fax-admins": f.departmentA.id], groupRights: ["fax-admins": [.reports]],
+                                                      justInTimeUsers: true),
                                        clientSecret: "pagewire-sso-secret", scope: f.companyA.scope, actor: .system("test"))
             let signIn = OIDCSignIn(database: f.database, connections: connections, keys: ExternalIssuerKeys(minRefreshInterval: 1))
             let connection = try #require(try await connections.find(email: "someone@clinic-a.test"))
@@ -30,8 +33,11 @@ struct OIDCSignInTests {
             #expect(identity.companyID == f.companyA.id && identity.email == "bob@clinic-a.test" && identity.name == "Bob Berg")
             let users = UserRepository(database: f.database, passwordParameters: .testing)
             #expect(try await users.find(login: "bob@clinic-a.test", scope: f.companyA.scope) == nil)
+            #expect(identity.groups == ["fax-admins"])
             let user = try await signIn.provision(identity, users: users)
-            #expect(user.email == "bob@clinic-a.test" && user.accountID == f.companyA.id)
+            #expect(user.email == "bob@clinic-a.test" && user.accountID == f.departmentA.id)
+            let grants = try await users.grants(of: user.id)
+            #expect(grants.count == 1 && grants.first?.rights == [.reports] && grants.first?.account.id == f.departmentA.id)
             #expect(try await signIn.provision(identity, users: users).id == user.id)
             // the state works once; an unknown state is refused
             await #expect(throws: OIDCSignInError.unknownState) { try await signIn.complete(state: state, code: code) }

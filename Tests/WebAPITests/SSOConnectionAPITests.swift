@@ -20,7 +20,8 @@ struct SSOConnectionAPITests {
             let body = #"""
             {"issuer":"\#(idp.issuer)","client_id":"pagewire-sso","client_secret":"sso-secret-\#(f.companyA.id)","email_domains":["Clinic-A.test"],
              "scopes":["email","profile"],"claims":{"email":"email","name":"name","groups":"roles"},
-             "group_departments":[{"group":"cardio","department_id":\#(f.departmentA.id)}],"just_in_time_users":true,"sso_only":false}
+             "group_departments":[{"group":"cardio","department_id":\#(f.departmentA.id)}],
+             "group_rights":[{"group":"fax-admins","rights":["reports","manage_users"]}],"just_in_time_users":true,"sso_only":false}
             """#
             let created = try await client.call(.put, path, token: f.adminAToken, json: body)
             // check: stored as given (domains lower-cased, openid added), the secret never shown and sealed at rest
@@ -37,6 +38,25 @@ struct SSOConnectionAPITests {
             let connections = OIDCConnectionRepository(database: f.database, transit: f.vault.documents.transit)
             #expect(try await connections.clientSecret(companyID: f.companyA.id) == "sso-secret-\(f.companyA.id)")
             #expect(try await connections.find(email: "someone@clinic-a.test")?.groupDepartments == ["cardio": f.departmentA.id])
+            #expect(try await connections.find(email: "someone@clinic-a.test")?.groupRights == ["fax-admins": [.reports, .manageUsers]])
+            #expect((created.object["group_rights"] as? [[String: Any]])?.first?["rights"] as? [String] == ["manage_users", "reports"])
+            // an administrator of the security policy alone cannot hand out rights they lack through the provider
+            let security = try await UserRepository(database: f.database, passwordParameters: .testing).create(
+                accountID: f.companyA.id, email: "security@clinic-a.test", password: "security-pw", scope: f.platform.scope)
+            try await UserRepository(database: f.database).grant(userID: security.id, accountID: f.companyA.id,
+                                                                 rights: [.viewSecurityPolicy, .manageSecurityPolicy], scope: f.platform.scope)
+            let securityToken = try await APITokenRepository(database: f.database).create(userID: security.id, name: "sec", scope: f.platform.scope).secret
+            let escalation = try await client.call(.put, path, token: securityToken, json: #"""
+                {"issuer":"\#(idp.issuer)","client_id":"pagewire-sso","email_domains":["clinic-a.test"],"group_rights":[{"group":"x","rights":["apps"]}]}
+                """#)
+            #expect(escalation.status == .unprocessableContent && escalation.text.contains("apps"))
+            let unknownRight = try await client.call(.put, path, token: f.adminAToken, json: #"""
+                {"issuer":"\#(idp.issuer)","client_id":"pagewire-sso","email_domains":["clinic-a.test"],"group_rights":[{"group":"x","rights":["root"]}]}
+                """#)
+            #expect(unknownRight.status == .unprocessableContent)
+            #expect(try await client.call(.put, path, token: securityToken, json: #"""
+                {"issuer":"\#(idp.issuer)","client_id":"pagewire-sso","email_domains":["clinic-a.test"],"group_rights":[{"group":"x","rights":["view_security_policy"]}]}
+                """#).status == .ok)
             // an edit without the secret keeps it; SSO only on
             let edited = try await client.call(.put, path, token: f.adminAToken, json: #"""
                 {"issuer":"\#(idp.issuer)","client_id":"pagewire-sso-2","email_domains":["clinic-a.test","clinic-a.example"],"sso_only":true}
@@ -82,9 +102,9 @@ struct SSOConnectionAPITests {
             let rows = try await f.database.query(
                 "SELECT action, detail FROM audit_log WHERE account_id = ? AND (target_type = 'oidc_connection' OR detail LIKE '%SSO%') ORDER BY id", f.companyA.id
             ).map { (try $0.get("action", as: String.self), try $0.get("detail", as: String.self)) }
-            #expect(rows.filter { $0.1.hasPrefix("single sign-on through") }.count == 2)
+            #expect(rows.filter { $0.1.hasPrefix("single sign-on through") }.count == 3)
             #expect(rows.contains { $0.1 == "single sign-on removed" })
-            #expect(rows.filter { $0.0 == "admin.change" && $0.1.hasPrefix("changeSSO") }.count == 3)
+            #expect(rows.filter { $0.0 == "admin.change" && $0.1.hasPrefix("changeSSO") }.count == 4)
         }
     }
 

@@ -31,6 +31,7 @@ public struct OIDCConnectionRepository: Sendable {
         }
         let newSecret = provided
         let mapping = String(decoding: try JSONEncoder().encode(c.groupDepartments), as: UTF8.self)
+        let rights = String(decoding: try JSONEncoder().encode(c.groupRights.mapValues { $0.map(\.rawValue) }), as: UTF8.self)
         try await database.transaction { db in
             guard let account = try AccountRepository.fetch(db, id: c.companyID, scope: scope), account.kind == .company else {
                 throw OIDCConnectionError.notFound
@@ -52,16 +53,16 @@ public struct OIDCConnectionRepository: Sendable {
             try db.execute(
                 """
                 INSERT INTO oidc_connections (company_id, issuer, client_id, client_secret_sealed, transit_key_id, scopes, claim_email,
-                    claim_name, claim_groups, group_departments, jit_users, sso_only, enabled, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    claim_name, claim_groups, group_departments, group_rights, jit_users, sso_only, enabled, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON DUPLICATE KEY UPDATE issuer = VALUES(issuer), client_id = VALUES(client_id),
                     client_secret_sealed = VALUES(client_secret_sealed), transit_key_id = VALUES(transit_key_id), scopes = VALUES(scopes),
                     claim_email = VALUES(claim_email), claim_name = VALUES(claim_name), claim_groups = VALUES(claim_groups),
-                    group_departments = VALUES(group_departments), jit_users = VALUES(jit_users), sso_only = VALUES(sso_only),
+                    group_departments = VALUES(group_departments), group_rights = VALUES(group_rights), jit_users = VALUES(jit_users), sso_only = VALUES(sso_only),
                     enabled = VALUES(enabled), updated_at = VALUES(updated_at)
                 """,
                 c.companyID, c.issuer, c.clientID, sealedSecret.sealed, sealedSecret.transitID, c.scopes.joined(separator: " "), c.emailClaim,
-                c.nameClaim, c.groupsClaim, mapping, c.justInTimeUsers, c.ssoOnly, c.enabled, now)
+                c.nameClaim, c.groupsClaim, mapping, rights, c.justInTimeUsers, c.ssoOnly, c.enabled, now)
             try db.execute("DELETE FROM oidc_email_domains WHERE company_id = ?", c.companyID)
             for domain in c.emailDomains {
                 try db.execute("INSERT INTO oidc_email_domains (domain, company_id) VALUES (?, ?)", domain, c.companyID)
@@ -129,17 +130,20 @@ public struct OIDCConnectionRepository: Sendable {
     static func fetch(_ db: DatabaseConnection, companyID: Int64) throws -> OIDCConnection? {
         guard let row = try db.query(
             """
-            SELECT company_id, issuer, client_id, scopes, claim_email, claim_name, claim_groups, group_departments, jit_users, sso_only, enabled
+            SELECT company_id, issuer, client_id, scopes, claim_email, claim_name, claim_groups, group_departments, group_rights, jit_users, sso_only, enabled
             FROM oidc_connections WHERE company_id = ?
             """, companyID).first else { return nil }
         let domains = try db.query("SELECT domain FROM oidc_email_domains WHERE company_id = ? ORDER BY domain", companyID)
             .map { try $0.get("domain", as: String.self) }
         let mapping = (try? JSONDecoder().decode([String: Int64].self, from: Data(try row.get("group_departments", as: String.self).utf8))) ?? [:]
+        let storedRights: String = try row.optional("group_rights") ?? "{}"
+        let rights = ((try? JSONDecoder().decode([String: [String]].self, from: Data(storedRights.utf8))) ?? [:])
+            .mapValues { $0.compactMap(AdminRight.init(rawValue:)) }
         return OIDCConnection(
             companyID: try row.get("company_id"), issuer: try row.get("issuer"), clientID: try row.get("client_id"),
             scopes: try row.get("scopes", as: String.self).split(separator: " ").map(String.init), emailDomains: domains,
             emailClaim: try row.get("claim_email"), nameClaim: try row.get("claim_name"), groupsClaim: try row.get("claim_groups"),
-            groupDepartments: mapping, justInTimeUsers: try row.get("jit_users"), ssoOnly: try row.get("sso_only"), enabled: try row.get("enabled"))
+            groupDepartments: mapping, groupRights: rights, justInTimeUsers: try row.get("jit_users"), ssoOnly: try row.get("sso_only"), enabled: try row.get("enabled"))
     }
 
     /// `connection` normalised (`openid` among the scopes, domains lower-cased and sorted), or the
@@ -162,6 +166,14 @@ public struct OIDCConnectionRepository: Sendable {
                   domain.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == ".") }) else {
                 throw OIDCConnectionError.invalid(field: "email_domains", reason: "'\(domain.prefix(60))' is not a domain name")
             }
+        }
+        for (group, rights) in c.groupRights {
+            guard !group.isEmpty, group.count <= 200, !rights.isEmpty else {
+                throw OIDCConnectionError.invalid(field: "group_rights", reason: "each entry names a group and at least one right")
+            }
+        }
+        guard c.groupRights.count <= 100, c.groupDepartments.count <= 100 else {
+            throw OIDCConnectionError.invalid(field: "group_rights", reason: "at most 100 groups")
         }
         for (field, claim) in [("claim_email", c.emailClaim), ("claim_name", c.nameClaim), ("claim_groups", c.groupsClaim)] {
             guard !claim.isEmpty, claim.count <= 64 else { throw OIDCConnectionError.invalid(field: field, reason: "1 to 64 characters") }

@@ -163,6 +163,15 @@ public struct OIDCSignIn: Sendable {
         }
         guard connection.justInTimeUsers else { throw OIDCSignInError.noSuchUser }
         let accountID = identity.groups.lazy.compactMap { connection.groupDepartments[$0] }.first ?? company.id
-        return try await users.create(accountID: accountID, email: identity.email, displayName: identity.name, password: nil, scope: company.scope)
+        let user = try await users.create(accountID: accountID, email: identity.email, displayName: identity.name, password: nil, scope: company.scope)
+        // Administrator rights of the person's groups, granted where they were created.
+        let rights = Set(identity.groups.flatMap { connection.groupRights[$0] ?? [] })
+        if !rights.isEmpty {
+            try await users.grant(userID: user.id, accountID: accountID, rights: rights, scope: company.scope)
+            try await AuditLog(database: database).record(
+                accountID: accountID, actor: .system("single sign-on"), action: .adminChange, targetType: "user", targetID: String(user.id),
+                detail: "rights from IdP groups: " + rights.map(\.rawValue).sorted().joined(separator: ", "), at: now)
+        }
+        return user
     }
 }

@@ -31,13 +31,21 @@ struct SSOConnectionAdmin: Sendable {
         }
     }
 
-    /// Checks `connection`, the provider behind its issuer, and stores it; returns the provider's metadata.
-    func save(_ connection: OIDCConnection, clientSecret: String?, scope: AccountScope, actor: AuditActor) async throws -> OIDCProviderMetadata {
+    /// Checks `connection`, the provider behind its issuer, and stores it; returns the provider's
+    /// metadata. IdP groups may be given only rights among `grantable` (the caller's own): nobody
+    /// hands out through the provider what they could not grant themselves.
+    func save(_ connection: OIDCConnection, clientSecret: String?, scope: AccountScope, actor: AuditActor,
+              grantable: Set<AdminRight>) async throws -> OIDCProviderMetadata {
         let checked: OIDCConnection
         do {
             checked = try OIDCConnectionRepository.validated(connection)
         } catch let error as OIDCConnectionError {
             throw Self.failure(error)
+        }
+        let beyond = Set(checked.groupRights.values.flatMap { $0 }).subtracting(grantable).subtracting([.readOnly])
+        guard beyond.isEmpty else {
+            throw Failure.invalid(field: "group_rights", message: "group_rights: you can only hand out rights you hold yourself (not "
+                                  + beyond.map(\.rawValue).sorted().joined(separator: ", ") + ")")
         }
         if let clientSecret, clientSecret.isEmpty || clientSecret.utf8.count > 512 {
             throw Failure.invalid(field: "client_secret", message: "client_secret: 1 to 512 characters")

@@ -17,7 +17,8 @@ struct SSOAPIController: Sendable {
             let body = try await request.decode(as: SSOBody.self, context: context)
             let actor = AuditActor.user(try context.requirePrincipal().userID, label: "api token \(try context.requirePrincipal().tokenID)")
             do {
-                _ = try await admin.save(body.connection(companyID: target.account.id), clientSecret: body.clientSecret, scope: target.scope, actor: actor)
+                _ = try await admin.save(try body.connection(companyID: target.account.id), clientSecret: body.clientSecret, scope: target.scope,
+                                         actor: actor, grantable: target.grant.rights)
             } catch let failure as SSOConnectionAdmin.Failure {
                 switch failure {
                 case .invalid(let field, let message): throw Problem.invalid(message, field: field)
@@ -51,6 +52,11 @@ struct SSOAPIController: Sendable {
         var departmentId: Int64
     }
 
+    struct GroupRights: Codable {
+        var group: String
+        var rights: [String]
+    }
+
     struct SSOBody: Decodable {
         var issuer: String
         var clientId: String
@@ -60,18 +66,26 @@ struct SSOAPIController: Sendable {
         var emailDomains: [String]
         var claims: Claims?
         var groupDepartments: [GroupDepartment]?
+        var groupRights: [GroupRights]?
         var justInTimeUsers: Bool?
         var ssoOnly: Bool?
         var enabled: Bool?
 
-        func connection(companyID: Int64) -> OIDCConnection {
+        func connection(companyID: Int64) throws -> OIDCConnection {
             var mapping: [String: Int64] = [:]
             for entry in groupDepartments ?? [] { mapping[entry.group] = entry.departmentId }
+            var rights: [String: [AdminRight]] = [:]
+            for entry in groupRights ?? [] {
+                rights[entry.group, default: []] += try entry.rights.map { name in
+                    guard let right = AdminRight(rawValue: name) else { throw Problem.invalid("group_rights: '\(name.prefix(40))' is no administrator right", field: "group_rights") }
+                    return right
+                }
+            }
             return OIDCConnection(
                 companyID: companyID, issuer: issuer.trimmingCharacters(in: .whitespaces), clientID: clientId.trimmingCharacters(in: .whitespaces),
                 scopes: scopes ?? ["openid", "email", "profile"], emailDomains: emailDomains,
                 emailClaim: claims?.email ?? "email", nameClaim: claims?.name ?? "name", groupsClaim: claims?.groups ?? "groups",
-                groupDepartments: mapping, justInTimeUsers: justInTimeUsers ?? false, ssoOnly: ssoOnly ?? false, enabled: enabled ?? true)
+                groupDepartments: mapping, groupRights: rights, justInTimeUsers: justInTimeUsers ?? false, ssoOnly: ssoOnly ?? false, enabled: enabled ?? true)
         }
     }
 
@@ -85,6 +99,7 @@ struct SSOAPIController: Sendable {
         var emailDomains: [String]?
         var claims: Claims?
         var groupDepartments: [GroupDepartment]?
+        var groupRights: [GroupRights]?
         var justInTimeUsers: Bool?
         var ssoOnly: Bool?
         var enabled: Bool?
@@ -101,6 +116,7 @@ struct SSOAPIController: Sendable {
             emailDomains = c?.emailDomains
             claims = c.map { Claims(email: $0.emailClaim, name: $0.nameClaim, groups: $0.groupsClaim) }
             groupDepartments = c.map { $0.groupDepartments.sorted { $0.key < $1.key }.map { GroupDepartment(group: $0.key, departmentId: $0.value) } }
+            groupRights = c.map { $0.groupRights.sorted { $0.key < $1.key }.map { GroupRights(group: $0.key, rights: $0.value.map(\.rawValue).sorted()) } }
             justInTimeUsers = c?.justInTimeUsers
             ssoOnly = c?.ssoOnly
             enabled = c?.enabled
@@ -109,7 +125,7 @@ struct SSOAPIController: Sendable {
         }
 
         enum CodingKeys: String, CodingKey {
-            case configured, issuer, clientId, clientSecretSet, scopes, emailDomains, claims, groupDepartments, justInTimeUsers, ssoOnly,
+            case configured, issuer, clientId, clientSecretSet, scopes, emailDomains, claims, groupDepartments, groupRights, justInTimeUsers, ssoOnly,
                  enabled, redirectUris, postLogoutRedirectUris
         }
 
@@ -123,6 +139,7 @@ struct SSOAPIController: Sendable {
             try c.encodeIfPresent(emailDomains, forKey: .emailDomains)
             try c.encodeIfPresent(claims, forKey: .claims)
             try c.encodeIfPresent(groupDepartments, forKey: .groupDepartments)
+            try c.encodeIfPresent(groupRights, forKey: .groupRights)
             try c.encodeIfPresent(justInTimeUsers, forKey: .justInTimeUsers)
             try c.encodeIfPresent(ssoOnly, forKey: .ssoOnly)
             try c.encodeIfPresent(enabled, forKey: .enabled)

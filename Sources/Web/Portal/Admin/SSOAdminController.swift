@@ -27,6 +27,8 @@ struct SSOAdminController: Sendable {
         let claimName: String
         let claimGroups: String
         let groupDepartments: String
+        let groupRights: String
+        let rightNames: String
         let jit: Bool
         let ssoOnly: Bool
         let enabled: Bool
@@ -66,16 +68,27 @@ struct SSOAdminController: Sendable {
                 }
                 mapping[parts[0]] = matches[0].id
             }
+            // "IdP group = right, right", one per line
+            var rights: [String: [AdminRight]] = [:]
+            for line in (f["group_rights"] ?? "").split(whereSeparator: \.isNewline) where !line.trimmingCharacters(in: .whitespaces).isEmpty {
+                let parts = line.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                let names = parts.count == 2 ? parts[1].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } : []
+                let parsed = names.compactMap(AdminRight.init(rawValue:))
+                guard parts.count == 2, !parts[0].isEmpty, !parsed.isEmpty, parsed.count == names.count else {
+                    return try await page(context, target, form: f, error: "Write each group's rights as: IdP group = right, right (rights as listed).", status: .badRequest)
+                }
+                rights[parts[0], default: []] += parsed
+            }
             let connection = OIDCConnection(
                 companyID: target.account.id, issuer: issuer.trimmingCharacters(in: .whitespaces), clientID: clientID.trimmingCharacters(in: .whitespaces),
                 scopes: (f["scopes"] ?? "").split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init),
                 emailDomains: (f["email_domains"] ?? "").split(whereSeparator: { $0 == " " || $0 == "," || $0.isNewline }).map(String.init),
                 emailClaim: Self.orDefault(f["claim_email"], "email"), nameClaim: Self.orDefault(f["claim_name"], "name"),
-                groupsClaim: Self.orDefault(f["claim_groups"], "groups"), groupDepartments: mapping,
+                groupsClaim: Self.orDefault(f["claim_groups"], "groups"), groupDepartments: mapping, groupRights: rights,
                 justInTimeUsers: f["jit"] == "on", ssoOnly: f["sso_only"] == "on", enabled: f["enabled"] == "on")
             let secret = f["client_secret"].flatMap { $0.isEmpty ? nil : $0 }
             do {
-                _ = try await admin.save(connection, clientSecret: secret, scope: target.scope, actor: actor)
+                _ = try await admin.save(connection, clientSecret: secret, scope: target.scope, actor: actor, grantable: target.grant.rights)
             } catch let failure as SSOConnectionAdmin.Failure {
                 if failure == .notFound { throw PortalError.notFound }
                 let message = failure.message.prefix(1).uppercased() + failure.message.dropFirst() + "."
@@ -117,6 +130,9 @@ struct SSOAdminController: Sendable {
             emailDomains: value("email_domains", c.emailDomains.joined(separator: ", ")),
             claimEmail: value("claim_email", c.emailClaim), claimName: value("claim_name", c.nameClaim), claimGroups: value("claim_groups", c.groupsClaim),
             groupDepartments: value("group_departments", mapping),
+            groupRights: value("group_rights", c.groupRights.sorted { $0.key < $1.key }
+                .map { "\($0.key) = " + $0.value.map(\.rawValue).sorted().joined(separator: ", ") }.joined(separator: "\n")),
+            rightNames: target.grant.rights.map(\.rawValue).sorted().joined(separator: ", "),
             jit: checked("jit", c.justInTimeUsers), ssoOnly: checked("sso_only", c.ssoOnly), enabled: checked("enabled", c.enabled),
             departments: departments, hasDepartments: !departments.isEmpty,
             redirectURIs: try await admin.redirectURIs(company: target.account),
