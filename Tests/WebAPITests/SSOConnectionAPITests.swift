@@ -10,7 +10,8 @@ struct SSOConnectionAPITests {
     @Test func adminCreatesEditsAndDeletesTheConnectionCheckedAgainstTheProvidersDiscovery() async throws {
         let idp = try await OIDCProvider.start()
         defer { idp.stop() }
-        try await APIFixture.with { f, client in
+        // the provider runs on loopback: allowed here, as on a closed network
+        try await APIFixture.with(environment: ["PAGEWIRE_OAUTH_ALLOW_PRIVATE_ISSUERS": "true"]) { f, client in
             let path = "/v1/accounts/\(f.companyA.id)/sso"
             // setup: nothing configured yet; the answer says what to register at the provider
             let empty = try await client.call(.get, path, token: f.adminAToken)
@@ -105,6 +106,21 @@ struct SSOConnectionAPITests {
             #expect(rows.filter { $0.1.hasPrefix("single sign-on through") }.count == 3)
             #expect(rows.contains { $0.1 == "single sign-on removed" })
             #expect(rows.filter { $0.0 == "admin.change" && $0.1.hasPrefix("changeSSO") }.count == 4)
+        }
+    }
+
+    @Test func byDefaultAnIssuerOnALoopbackOrPrivateAddressIsRefused() async throws {
+        let idp = try await OIDCProvider.start()
+        defer { idp.stop() }
+        try await APIFixture.with { f, client in
+            // act: a tenant names an internal address as its issuer (the platform would fetch it)
+            for issuer in [idp.issuer, "http://10.0.0.7/openid", "http://[::1]:8080"] {
+                let answer = try await client.call(.put, "/v1/accounts/\(f.companyA.id)/sso", token: f.adminAToken,
+                                                   json: #"{"issuer":"\#(issuer)","client_id":"x","client_secret":"s","email_domains":["clinic-a.test"]}"#)
+                // check: refused before anything is fetched, nothing stored
+                #expect(answer.status == .unprocessableContent && answer.text.contains("private address"), "\(issuer): \(answer.text)")
+            }
+            #expect(try await f.count("oidc_connections") == 0)
         }
     }
 

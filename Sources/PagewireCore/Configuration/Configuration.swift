@@ -115,6 +115,9 @@ public struct Configuration: Sendable {
     public var oauthTokenRequestsPerMinutePerClient: Int
     /// `/oauth/token` requests per minute from one client address (0: no limit).
     public var oauthTokenRequestsPerMinutePerIP: Int
+    /// Whether a company's single sign-on issuer may resolve to a loopback or private address
+    /// (tests, closed networks); otherwise a tenant could make the platform probe its own network.
+    public var oauthAllowPrivateIssuers: Bool
 
     /// The keys a configuration may contain, with their defaults; `nil` means required.
     static let keys: [Key] = [
@@ -170,6 +173,7 @@ public struct Configuration: Sendable {
         Key("oauth.signing_key_rotation_seconds", default: "2592000"),
         Key("oauth.token_requests_per_minute_per_client", default: "60"),
         Key("oauth.token_requests_per_minute_per_ip", default: "300"),
+        Key("oauth.allow_private_issuers", default: "false"),
     ]
 
     struct Key: Sendable {
@@ -316,6 +320,7 @@ public struct Configuration: Sendable {
         oauthSigningKeyRotationSeconds = try reader.integer("oauth.signing_key_rotation_seconds", in: 0...(366 * 86400))
         oauthTokenRequestsPerMinutePerClient = try reader.integer("oauth.token_requests_per_minute_per_client", in: 0...1_000_000)
         oauthTokenRequestsPerMinutePerIP = try reader.integer("oauth.token_requests_per_minute_per_ip", in: 0...1_000_000)
+        oauthAllowPrivateIssuers = try reader.boolean("oauth.allow_private_issuers")
     }
 
     /// One line per key with its value and where it came from; secrets are masked.

@@ -19,6 +19,7 @@ struct APIController {
     let tokenRequestsPerIP: Int
     /// `web.public_url`, where single sign-on callbacks land for companies without a brand domain.
     let publicURL: String
+    let allowPrivateIssuers: Bool
 
     enum StartupError: Error, CustomStringConvertible {
         case missingOpenAPIDocument(String)
@@ -39,6 +40,7 @@ struct APIController {
         tokenRequestsPerClient = configuration.oauthTokenRequestsPerMinutePerClient
         tokenRequestsPerIP = configuration.oauthTokenRequestsPerMinutePerIP
         publicURL = configuration.webPublicURL
+        allowPrivateIssuers = configuration.oauthAllowPrivateIssuers
     }
 
     func addRoutes(to router: Router<APIRequestContext.Source>) {
@@ -52,7 +54,8 @@ struct APIController {
         api.add(middleware: BearerAuthenticationMiddleware(tokens: APITokenRepository(database: database), identity: identity))
         AdminAPI.addRoutes(to: api, database: database, transit: vault.documents.transit)
         // Single sign-on connections (issue 11), checked by the same rights table.
-        SSOAPIController(admin: SSOConnectionAdmin(database: database, transit: vault.documents.transit, publicURL: publicURL))
+        SSOAPIController(admin: SSOConnectionAdmin(database: database, transit: vault.documents.transit, publicURL: publicURL,
+                                                     allowPrivateIssuers: allowPrivateIssuers))
             .addRoutes(to: AdminAPIRoutes(group: api, authorizer: AdminAuthorizer(database: database)))
         api.get("me") { _, context -> Response in
             let p = try context.requirePrincipal()

@@ -9,8 +9,11 @@ struct SSOConnectionAdmin: Sendable {
     let brands: BrandRepository
     /// `web.public_url`: the callback host of companies without a brand domain.
     let publicURL: String
+    /// `oauth.allow_private_issuers`
+    let allowPrivateIssuers: Bool
 
-    init(database: Database, transit: TransitKeyring, publicURL: String) {
+    init(database: Database, transit: TransitKeyring, publicURL: String, allowPrivateIssuers: Bool) {
+        self.allowPrivateIssuers = allowPrivateIssuers
         connections = OIDCConnectionRepository(database: database, transit: transit)
         brands = BrandRepository(database: database)
         self.publicURL = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
@@ -49,6 +52,17 @@ struct SSOConnectionAdmin: Sendable {
         }
         if let clientSecret, clientSecret.isEmpty || clientSecret.utf8.count > 512 {
             throw Failure.invalid(field: "client_secret", message: "client_secret: 1 to 512 characters")
+        }
+        // A tenant's issuer must be on the public network (the platform fetches it), unless allowed.
+        do {
+            _ = try await WebhookTargetPolicy.check(checked.issuer, allowPrivate: allowPrivateIssuers)
+        } catch let error as WebhookTargetError {
+            let reason: String = switch error {
+            case .privateTarget: "the issuer's host resolves to a loopback or private address"
+            case .unresolvable: "the issuer's host name does not resolve"
+            default: "the issuer is not a usable http(s) URL"
+            }
+            throw Failure.invalid(field: "issuer", message: "issuer: \(reason)")
         }
         let metadata: OIDCProviderMetadata
         do {

@@ -16,6 +16,8 @@ struct Portal: Sendable {
     var oauthIssuer: String = ""
     /// The portal's base URL per host (single sign-on callback, page after signing out).
     var origin: PortalOrigin? = nil
+    /// `oauth.allow_private_issuers`
+    var allowPrivateIssuers = false
 
     /// Loads templates and static files once; a missing or broken one stops start-up.
     static func load(configuration: Configuration, database: Database, vault: Vault) async throws -> Portal {
@@ -29,7 +31,8 @@ struct Portal: Sendable {
             vault: vault,
             stylesheet: ByteBuffer(string: css),
             oauthIssuer: configuration.oauthIssuer,
-            origin: PortalOrigin(configuration: configuration, database: database))
+            origin: PortalOrigin(configuration: configuration, database: database),
+            allowPrivateIssuers: configuration.oauthAllowPrivateIssuers)
     }
 
     /// Paths the portal's session, CSRF and error-page handling leave alone (the REST API has its own).
@@ -83,7 +86,8 @@ struct Portal: Sendable {
         if let origin {
             // The company's single sign-on page, through the admin rights table like every admin route.
             SSOAdminController(database: database, renderer: renderer,
-                               admin: SSOConnectionAdmin(database: database, transit: vault.documents.transit, publicURL: origin.configured[0]))
+                               admin: SSOConnectionAdmin(database: database, transit: vault.documents.transit, publicURL: origin.configured[0],
+                                                          allowPrivateIssuers: allowPrivateIssuers))
                 .addRoutes(to: AdminPortalRoutes(router: router, authorizer: AdminAuthorizer(database: database)))
             SSOController(database: database, vault: vault, sessions: sessions, origin: origin, renderer: renderer).addRoutes(to: router)
         }
