@@ -30,6 +30,13 @@ enum JobHandlers {
             AddressVerificationMailHandler(
                 mailer: relay.map { SendingAddressVerificationMailer(database: database, relay: $0, publicURL: configuration.webPublicURL) }, logger: logger),
         ] + inboundDelivery(database: database, vault: vault, configuration: configuration, relay: relay, logger: logger)
+            + identity(database: database, vault: vault, configuration: configuration, logger: logger)
+    }
+
+    /// Identity (issue 11): the scheduled rotation of the token signing key.
+    static func identity(database: Database, vault: Vault, configuration: Configuration, logger: Logger) -> [any WorkHandler] {
+        [SigningKeyRotationHandler(database: database, keys: SigningKeyStore(database: database, transit: vault.documents.transit),
+                                   rotationSeconds: configuration.oauthSigningKeyRotationSeconds, logger: logger)]
     }
 
     /// Delivery of received faxes (issue 9): routing, then one item per route and target.
@@ -49,8 +56,9 @@ enum JobHandlers {
     }
 
     /// Seeds recurring work once per start; the dedupe key keeps one row per period across processes.
-    static func seedRecurringWork(_ queue: WorkQueue) async throws {
+    static func seedRecurringWork(_ queue: WorkQueue, configuration: Configuration) async throws {
         try await RetentionPurgeHandler.schedule(on: queue, at: Date())
+        try await SigningKeyRotationHandler.schedule(on: queue, at: Date(), rotationSeconds: configuration.oauthSigningKeyRotationSeconds)
     }
 }
 

@@ -36,7 +36,7 @@ extension JobsCommand {
             // So are SFTP and HTTPS delivery credentials inside settings (`SettingSecret`).
             let sealedSettings = try await SettingsRepository(database: database).sealClearSecrets(transit: vault.documents.transit)
             if sealedSettings > 0 { env.logger.notice("sealed the credentials of \(sealedSettings) delivery setting(s) stored in clear") }
-            try await JobHandlers.seedRecurringWork(queue)
+            try await JobHandlers.seedRecurringWork(queue, configuration: env.configuration)
             // E-mail to fax: the SMTP listener stores each message; `mail.intake` work processes it.
             let intake = MailIntake(
                 database: database, documents: vault.documents, parser: GMimeMessageParser(), classifier: FaxAttachmentClassifier(),

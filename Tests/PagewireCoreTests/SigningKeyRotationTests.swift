@@ -55,4 +55,41 @@ struct SigningKeyRotationTests {
             await #expect(throws: SigningKeyError.self) { try await thief.keys.currentSigner(now: t1) }
         }
     }
+
+    @Test func aRetiredKeyStaysWhileATokenItSignedLivesAndTheScheduledRotationRemovesItAfter() async throws {
+        try await TestDatabase.with { test in
+            // setup: an app with one-hour tokens; a token signed at t0
+            let (transit, directory) = try Self.transit()
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let t = try await SampleTree.make(test.database)
+            let user = try await t.users.create(accountID: t.deptA.id, email: "app2@clinic.example", password: nil, scope: t.company.scope)
+            let app = try await APIAppRepository(database: test.database).create(
+                APIAppDraft(name: "Long", actingUser: user.email, resources: [.faxWS], accessTokenSeconds: 3600), scope: t.company.scope, createdBy: nil)
+            let identity = IdentityServices(database: test.database, transit: transit, issuer: "https://fax.example")
+            let keys = identity.keys
+            let t0 = Date()
+            let (token, _) = try await identity.issuer.issue(app: app, scopes: app.scopes, now: t0)
+            let first = try await keys.currentSigner(now: t0).kid
+            // act: the schedule (daily) does nothing to a fresh key; a day later it rotates
+            #expect(try await keys.rotateIfDue(interval: 86400, now: t0.addingTimeInterval(10)).rotated == nil)
+            let t1 = t0.addingTimeInterval(600)
+            let second = try #require(try await keys.rotateIfDue(interval: 600, now: t1).rotated)
+            // check: after the rotation's grace (2 min) the old key is still published, because its token lives another 50 minutes
+            let t2 = t1.addingTimeInterval(1800)
+            #expect(Set(try await keys.published(now: t2).map(\.kid)) == [first, second])
+            #expect(try await keys.removeExpired(now: t2).isEmpty)
+            let other = IdentityServices(database: test.database, transit: transit, issuer: "https://fax.example")
+            #expect(try await other.verifier.verify(token, now: t2).app.id == app.id)
+            // once the token has expired (plus the verifiers' skew), the key leaves the JWKS and the job deletes it
+            let t3 = t0.addingTimeInterval(3600 + 60 + 61)
+            #expect(try await keys.published(now: t3).map(\.kid) == [second])
+            let (_, removed) = try await keys.rotateIfDue(interval: 86400, now: t3)
+            #expect(removed == [first])
+            #expect(try await test.database.query("SELECT kid FROM signing_keys").map { try $0.get("kid", as: String.self) } == [second])
+            // a key retired without ever signing leaves after the grace alone
+            let third = try await keys.rotate(now: t3)
+            #expect(try await keys.removeExpired(now: t3.addingTimeInterval(121)) == [second])
+            #expect(try await keys.published(now: t3.addingTimeInterval(121)).map(\.kid) == [third])
+        }
+    }
 }

@@ -14,8 +14,11 @@ struct OIDCSignInTests {
         try await APIFixture.with { f, _ in
             // setup: company A signs in users of clinic-a.test through the provider, JIT on
             let connections = OIDCConnectionRepository(database: f.database, transit: f.vault.documents.transit)
+            // bob's IdP group fax-admins maps to the department and to the reports right
             try await connections.save(OIDCConnection(companyID: f.companyA.id, issuer: idp.issuer, clientID: "pagewire-sso",
-                                                      emailDomains: ["clinic-a.test"], justInTimeUsers: true),
+                                                      scopes: ["openid", "email", "profile", "groups"], emailDomains: ["clinic-a.test"],
+                                                      groupDepartments: ["fax-admins": f.departmentA.id], groupRights: ["fax-admins": [.reports]],
+                                                      justInTimeUsers: true),
                                        clientSecret: "pagewire-sso-secret", scope: f.companyA.scope, actor: .system("test"))
             let signIn = OIDCSignIn(database: f.database, connections: connections, keys: ExternalIssuerKeys(minRefreshInterval: 1))
             let connection = try #require(try await connections.find(email: "someone@clinic-a.test"))
@@ -30,8 +33,11 @@ struct OIDCSignInTests {
             #expect(identity.companyID == f.companyA.id && identity.email == "bob@clinic-a.test" && identity.name == "Bob Berg")
             let users = UserRepository(database: f.database, passwordParameters: .testing)
             #expect(try await users.find(login: "bob@clinic-a.test", scope: f.companyA.scope) == nil)
+            #expect(identity.groups == ["fax-admins"])
             let user = try await signIn.provision(identity, users: users)
-            #expect(user.email == "bob@clinic-a.test" && user.accountID == f.companyA.id)
+            #expect(user.email == "bob@clinic-a.test" && user.accountID == f.departmentA.id)
+            let grants = try await users.grants(of: user.id)
+            #expect(grants.count == 1 && grants.first?.rights == [.reports] && grants.first?.account.id == f.departmentA.id)
             #expect(try await signIn.provision(identity, users: users).id == user.id)
             // the state works once; an unknown state is refused
             await #expect(throws: OIDCSignInError.unknownState) { try await signIn.complete(state: state, code: code) }
@@ -51,7 +57,9 @@ struct OIDCSignInTests {
 
 extension OIDCSignInTests {
     @Test func portalSignInThroughTheCompanysProviderStartsASession() async throws {
-        let idp = try await OIDCProvider.start(environment: ["IDP_EXTRA_CLIENT": "pagewire-sso pagewire-sso-secret http://127.0.0.1:8080/signin/sso/callback"])
+        // The test client names the host `localhost` (no port), which is no configured base URL and no
+        // brand domain: the callback is on web.public_url (http://localhost:8080 by default).
+        let idp = try await OIDCProvider.start(environment: ["IDP_EXTRA_CLIENT": "pagewire-sso pagewire-sso-secret http://localhost:8080/signin/sso/callback http://localhost:8080/signin"])
         defer { idp.stop() }
         try await APIFixture.with { f, recording in
             let client = recording.unrecorded
@@ -64,6 +72,7 @@ extension OIDCSignInTests {
             #expect(start.status == .seeOther)
             let location = try #require(start.headers[.location])
             #expect(location.hasPrefix(idp.issuer + "/authorize?"))
+            #expect(location.contains("redirect_uri=http://localhost:8080/signin/sso/callback"))
             let callback = try await idp.authorize(location)
             let back = try await client.execute(
                 uri: "/signin/sso/callback?code=\(try #require(callback["code"]))&state=\(try #require(callback["state"]))", method: .get)
@@ -81,6 +90,24 @@ extension OIDCSignInTests {
             #expect(replay.status == .badRequest && replay.headers[.setCookie]?.contains(SessionMiddleware.cookieName + "=") != true)
             let unknown = try await client.execute(uri: "/signin/sso?login=x%40nowhere.test", method: .get)
             #expect(unknown.status == .seeOther && unknown.headers[.location] == "/signin")
+            // sign-out ends the portal session and sends the browser on to the provider's end-session
+            // endpoint with the ID token as hint (RP-initiated logout)
+            let csrf = try #require(dashboard.text.firstMatch(of: #/name="csrf" value="([^"]+)"/#).map { String($0.1) })
+            let signOut = try await client.execute(uri: "/signout", method: .post,
+                                                   headers: [.cookie: cookie, .contentType: "application/x-www-form-urlencoded"],
+                                                   body: ByteBuffer(string: "csrf=\(csrf)"))
+            #expect(signOut.status == .ok && signOut.headers[.setCookie]?.contains(SessionMiddleware.cookieName + "=;") == true)
+            let next = try #require(signOut.text.firstMatch(of: #/id="continue-link" href="([^"]+)"/#).map { String($0.1).replacingOccurrences(of: "&amp;", with: "&") })
+            let endSession = try #require(URLComponents(string: next))
+            let items = Dictionary(uniqueKeysWithValues: (endSession.queryItems ?? []).map { ($0.name, $0.value ?? "") })
+            #expect(next.hasPrefix(idp.issuer + "/end-session"))
+            #expect(items["post_logout_redirect_uri"] == "http://localhost:8080/signin" && items["client_id"] == "pagewire-sso")
+            #expect(items["id_token_hint"]?.split(separator: ".").count == 3)
+            #expect(try await client.execute(uri: "/dashboard", method: .get, headers: [.cookie: cookie]).status == .seeOther)
+            #expect(try await f.count("oidc_sessions") == 0)
+            // the provider accepts the hint and sends the browser back to the registered page
+            let followed = try Self.redirectTarget(of: next)
+            #expect(followed.hasPrefix("http://localhost:8080/signin"), "\(followed)")
         }
     }
 }
@@ -100,20 +127,36 @@ extension OIDCSignInTests {
                                                 headers: [.contentType: "application/x-www-form-urlencoded", .cookie: "pw_csrf=\(csrf)"],
                                                 body: ByteBuffer(string: body))
             }
-            // no password typed: to the provider; a password: the normal sign-in still works
+            // no password typed: a page that continues to the provider (a form's redirect chain may not
+            // leave the portal's origin); a password: the normal sign-in still works
             let sso = try await submit("alice@clinic-a.test", "")
-            #expect(sso.status == .seeOther && sso.headers[.location] == "/signin/sso?login=alice%40clinic-a.test")
+            #expect(sso.status == .ok && sso.text.contains(#"<meta http-equiv="refresh" content="0;url=/signin/sso?login=alice%40clinic-a.test">"#))
             let password = try await submit("alice@clinic-a.test", "alice-pw")
             #expect(password.status == .seeOther && password.headers[.location] == "/dashboard")
             // other domains are not affected
-            #expect(try await submit("bob@law-b.test", "").headers[.location] != "/signin/sso?login=bob%40law-b.test")
+            #expect(!(try await submit("bob@law-b.test", "").text.contains("/signin/sso")))
             // SSO only: even with the right password, the provider
             try await connections.save(OIDCConnection(companyID: f.companyA.id, issuer: "https://idp.clinic-a.test", clientID: "pagewire",
                                                       emailDomains: ["clinic-a.test"], ssoOnly: true),
                                        clientSecret: "s", scope: f.companyA.scope, actor: .system("test"))
             let refused = try await submit("alice@clinic-a.test", "alice-pw")
-            #expect(refused.status == .seeOther && refused.headers[.location] == "/signin/sso?login=alice%40clinic-a.test")
+            #expect(refused.status == .ok && refused.text.contains("url=/signin/sso?login=alice%40clinic-a.test"))
             #expect(refused.headers[.setCookie]?.contains("pw_session=") != true)
         }
+    }
+}
+
+extension OIDCSignInTests {
+    /// Where `url` redirects to (curl, not following).
+    static func redirectTarget(of url: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        process.arguments = ["-s", "-o", "/dev/null", "-w", "%{redirect_url}", url]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return output
     }
 }

@@ -119,6 +119,8 @@ struct OpenAPIDocumentTests {
 
             // API apps (issue 11): registrations, secrets, and an app token's scope refusal
             try await AppsAPITests.exerciseAll(f, client)
+            // single sign-on connections (issue 11)
+            try await SSOConnectionAPITests.exerciseAll(f, client)
             // every documented operation was called; every response above matches the document
             try OpenAPIConformance.check((client as! RecordingClient).recorded, requireCoverage: true)
         }

@@ -42,6 +42,24 @@ public struct BrandRepository: Sendable {
         }
     }
 
+    /// Whether `host` is a brand domain of some account (a portal host the platform serves).
+    public func isBrandHost(_ host: String) async throws -> Bool {
+        let host = Self.normalize(host)
+        guard !host.isEmpty, host.count <= 253 else { return false }
+        return try await database.query("SELECT 1 AS one FROM brand_domains WHERE host = ?", host).first != nil
+    }
+
+    /// The brand domains users of the account at `path` sign in on: its own and its ancestors'
+    /// (a company of a reseller signs in on the reseller's domains), nearest first.
+    public func hosts(servingAccountPath path: String) async throws -> [String] {
+        try await database.query(
+            """
+            SELECT d.host FROM brand_domains d JOIN accounts a ON a.id = d.account_id
+            WHERE ? LIKE CONCAT(a.path, '%') ORDER BY LENGTH(a.path) DESC, d.host LIMIT 20
+            """, path
+        ).map { try $0.get("host", as: String.self) }
+    }
+
     /// The brand set at `accountID` itself (inside `scope`), if any.
     public func brand(ofAccount accountID: Int64, scope: AccountScope) async throws -> Brand? {
         try await database.withConnection { c in

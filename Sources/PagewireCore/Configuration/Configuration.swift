@@ -108,6 +108,16 @@ public struct Configuration: Sendable {
     public var oauthExternalKeysMinRefreshSeconds: Int
     /// Seconds a verified app token is reused without verifying it again (0: never).
     public var oauthVerifiedTokenCacheSeconds: Int
+    /// Seconds between scheduled rotations of the platform's token signing key by `pagewire-jobs`
+    /// (0: never rotated on a schedule).
+    public var oauthSigningKeyRotationSeconds: Int
+    /// `/oauth/token` requests per minute naming one client id (0: no limit).
+    public var oauthTokenRequestsPerMinutePerClient: Int
+    /// `/oauth/token` requests per minute from one client address (0: no limit).
+    public var oauthTokenRequestsPerMinutePerIP: Int
+    /// Whether a company's single sign-on issuer may resolve to a loopback or private address
+    /// (tests, closed networks); otherwise a tenant could make the platform probe its own network.
+    public var oauthAllowPrivateIssuers: Bool
 
     /// The keys a configuration may contain, with their defaults; `nil` means required.
     static let keys: [Key] = [
@@ -160,6 +170,10 @@ public struct Configuration: Sendable {
         Key("oauth.issuer", default: "http://127.0.0.1:8080"),
         Key("oauth.external_keys_min_refresh_seconds", default: "30"),
         Key("oauth.verified_token_cache_seconds", default: "10"),
+        Key("oauth.signing_key_rotation_seconds", default: "2592000"),
+        Key("oauth.token_requests_per_minute_per_client", default: "60"),
+        Key("oauth.token_requests_per_minute_per_ip", default: "300"),
+        Key("oauth.allow_private_issuers", default: "false"),
     ]
 
     struct Key: Sendable {
@@ -303,6 +317,10 @@ public struct Configuration: Sendable {
         }
         oauthExternalKeysMinRefreshSeconds = try reader.integer("oauth.external_keys_min_refresh_seconds", in: 1...86400)
         oauthVerifiedTokenCacheSeconds = try reader.integer("oauth.verified_token_cache_seconds", in: 0...300)
+        oauthSigningKeyRotationSeconds = try reader.integer("oauth.signing_key_rotation_seconds", in: 0...(366 * 86400))
+        oauthTokenRequestsPerMinutePerClient = try reader.integer("oauth.token_requests_per_minute_per_client", in: 0...1_000_000)
+        oauthTokenRequestsPerMinutePerIP = try reader.integer("oauth.token_requests_per_minute_per_ip", in: 0...1_000_000)
+        oauthAllowPrivateIssuers = try reader.boolean("oauth.allow_private_issuers")
     }
 
     /// One line per key with its value and where it came from; secrets are masked.

@@ -31,6 +31,8 @@ public struct AccessTokenIssuer: Sendable {
         var header = JWTHeader()
         header.typ = "at+jwt"
         let token = try await collection.sign(claims, kid: JWKIdentifier(string: signer.kid), header: header)
+        // The key stays in the JWKS until this token has expired, even after a rotation.
+        try await keys.noteSigned(kid: signer.kid, expiresAt: Date(timeIntervalSince1970: issuedAt + Double(app.accessTokenSeconds)))
         return (token, app.accessTokenSeconds)
     }
 }

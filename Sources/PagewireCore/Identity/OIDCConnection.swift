@@ -18,6 +18,9 @@ public struct OIDCConnection: Sendable, Equatable {
     public var groupsClaim: String
     /// Which department a user of an IdP group is created in (first match wins).
     public var groupDepartments: [String: Int64]
+    /// Which administrator rights a user of an IdP group gets when created just in time (the
+    /// rights of all their groups together, granted where the user is created).
+    public var groupRights: [String: [AdminRight]]
     /// Whether unknown users are created at their first sign-in.
     public var justInTimeUsers: Bool
     /// Whether the company's users may sign in only through the provider.
@@ -28,7 +31,8 @@ public struct OIDCConnection: Sendable, Equatable {
     /// A connection with the usual claim names and scopes.
     public init(companyID: Int64, issuer: String, clientID: String, scopes: [String] = ["openid", "email", "profile"],
                 emailDomains: [String], emailClaim: String = "email", nameClaim: String = "name", groupsClaim: String = "groups",
-                groupDepartments: [String: Int64] = [:], justInTimeUsers: Bool = false, ssoOnly: Bool = false, enabled: Bool = true) {
+                groupDepartments: [String: Int64] = [:], groupRights: [String: [AdminRight]] = [:], justInTimeUsers: Bool = false,
+                ssoOnly: Bool = false, enabled: Bool = true) {
         self.companyID = companyID
         self.issuer = issuer
         self.clientID = clientID
@@ -38,6 +42,7 @@ public struct OIDCConnection: Sendable, Equatable {
         self.nameClaim = nameClaim
         self.groupsClaim = groupsClaim
         self.groupDepartments = groupDepartments
+        self.groupRights = groupRights
         self.justInTimeUsers = justInTimeUsers
         self.ssoOnly = ssoOnly
         self.enabled = enabled

@@ -8,6 +8,8 @@ public struct OIDCIdentity: Sendable, Equatable {
     public let email: String
     public let name: String
     public let groups: [String]
+    /// The ID token itself: the `id_token_hint` of an RP-initiated logout later.
+    public let idToken: String
 }
 
 /// Why single sign-on failed (shown to the person as a generic refusal; details go to the log).
@@ -53,24 +55,11 @@ public struct OIDCSignIn: Sendable {
         self.keys = keys
     }
 
-    struct Discovery: Decodable {
-        var issuer: String
-        var authorizationEndpoint: String
-        var tokenEndpoint: String
-        enum CodingKeys: String, CodingKey {
-            case issuer, authorizationEndpoint = "authorization_endpoint", tokenEndpoint = "token_endpoint"
-        }
-    }
+    static func metadataURL(_ connection: OIDCConnection) -> String { OIDCProviderMetadata.discoveryURL(issuer: connection.issuer) }
 
-    static func metadataURL(_ connection: OIDCConnection) -> String { connection.issuer + "/.well-known/openid-configuration" }
-
-    func discover(_ connection: OIDCConnection) async throws -> Discovery {
+    func discover(_ connection: OIDCConnection) async throws -> OIDCProviderMetadata {
         do {
-            let answer = try await Curl.get(url: Self.metadataURL(connection))
-            guard answer.status == 200 else { throw OIDCSignInError.providerUnavailable }
-            let discovery = try JSONDecoder().decode(Discovery.self, from: Data(answer.body))
-            guard discovery.issuer == connection.issuer else { throw OIDCSignInError.providerUnavailable }
-            return discovery
+            return try await OIDCProviderMetadata.fetch(issuer: connection.issuer)
         } catch {
             throw OIDCSignInError.providerUnavailable
         }
@@ -160,7 +149,7 @@ public struct OIDCSignIn: Sendable {
         let domain = String(email[email.index(after: email.lastIndex(of: "@")!)...])
         guard connection.emailDomains.contains(domain) else { throw OIDCSignInError.emailOutsideDomains }
         return OIDCIdentity(companyID: companyID, subject: claims.sub ?? "", email: email, name: payload[connection.nameClaim] as? String ?? "",
-                            groups: payload[connection.groupsClaim] as? [String] ?? [])
+                            groups: payload[connection.groupsClaim] as? [String] ?? [], idToken: idToken)
     }
 
     /// The user `identity` names in its company, created (in the department its first mapped
@@ -174,6 +163,15 @@ public struct OIDCSignIn: Sendable {
         }
         guard connection.justInTimeUsers else { throw OIDCSignInError.noSuchUser }
         let accountID = identity.groups.lazy.compactMap { connection.groupDepartments[$0] }.first ?? company.id
-        return try await users.create(accountID: accountID, email: identity.email, displayName: identity.name, password: nil, scope: company.scope)
+        let user = try await users.create(accountID: accountID, email: identity.email, displayName: identity.name, password: nil, scope: company.scope)
+        // Administrator rights of the person's groups, granted where they were created.
+        let rights = Set(identity.groups.flatMap { connection.groupRights[$0] ?? [] })
+        if !rights.isEmpty {
+            try await users.grant(userID: user.id, accountID: accountID, rights: rights, scope: company.scope)
+            try await AuditLog(database: database).record(
+                accountID: accountID, actor: .system("single sign-on"), action: .adminChange, targetType: "user", targetID: String(user.id),
+                detail: "rights from IdP groups: " + rights.map(\.rawValue).sorted().joined(separator: ", "), at: now)
+        }
+        return user
     }
 }

@@ -10,8 +10,19 @@ public struct SigningKey: Sendable {
     public let publicKey: P256.Signing.PublicKey
     /// When it stopped signing; nil while it is the current key.
     public let retiredAt: Date?
-    /// When it leaves the JWKS (every token it signed has expired by then).
+    /// The end of its grace after retirement (processes may sign with a cached copy until then).
     public let publishUntil: Date?
+    /// The latest expiry of a token it signed (rounded up to a minute), when known.
+    public var tokensExpireBy: Date? = nil
+
+    /// Whether verifiers still need it at `now`: while it signs, during its grace, and until
+    /// every token it signed has expired (plus the verifiers' clock skew).
+    public func isPublished(at now: Date) -> Bool {
+        guard retiredAt != nil else { return true }
+        if let publishUntil, publishUntil > now { return true }
+        if let tokensExpireBy, tokensExpireBy.addingTimeInterval(SigningKeyStore.verifierSkew) > now { return true }
+        return false
+    }
 
     /// The JWK members of the public key: `x` and `y` in base64url.
     public var coordinates: (x: String, y: String) {

@@ -22,7 +22,11 @@ public final class SigningKeyStore: Sendable {
         var published: [String: SigningKey] = [:]
         var signer: (kid: String, key: P256.Signing.PrivateKey)?
         var loadedAt: Date = .distantPast
+        /// The latest token expiry this process wrote per key (rounded up to a minute).
+        var recordedExpiry: [String: Date] = [:]
     }
+    /// Verifiers accept a token this long after its `exp` (AccessTokenVerifier's skew), so its key stays published that much longer.
+    public static let verifierSkew: TimeInterval = 60
     private let cache = Mutex(Cache())
 
     /// A store over `database`, sealing private keys with `transit`.
@@ -48,10 +52,12 @@ public final class SigningKeyStore: Sendable {
     /// The published key with id `kid`, re-reading the table (rate-limited) when it is unknown.
     public func publicKey(kid: String, now: Date = Date()) async throws -> SigningKey? {
         let (found, stale) = cache.withLock { c in (c.published[kid], now.timeIntervalSince(c.loadedAt) >= reloadInterval) }
-        if let found { return found.publishUntil.map { $0 > now } ?? true ? found : nil }
+        if let found, found.isPublished(at: now) { return found }
+        // Unknown here, or retired by what this process last read (another process may have
+        // signed with it since): read the table again, at most once per reload interval.
         guard stale, kid.utf8.count <= 64 else { return nil }
         try await reload(now: now)
-        return cache.withLock { $0.published[kid] }.flatMap { key in key.publishUntil.map { $0 > now } ?? true ? key : nil }
+        return cache.withLock { $0.published[kid] }.flatMap { key in key.isPublished(at: now) ? key : nil }
     }
 
     /// The keys a verifier needs now: the current one and retired ones still inside their tokens' lifetime.
@@ -59,9 +65,9 @@ public final class SigningKeyStore: Sendable {
         try await database.withConnection { c in
             try c.query(
                 """
-                SELECT kid, public_x, public_y, retired_at, publish_until FROM signing_keys
-                WHERE publish_until IS NULL OR publish_until > ? ORDER BY id DESC
-                """, now
+                SELECT kid, public_x, public_y, retired_at, publish_until, tokens_expire_by FROM signing_keys
+                WHERE \(Self.publishedCondition) ORDER BY id DESC
+                """, now, now.addingTimeInterval(-Self.verifierSkew)
             ).map { try Self.publicKey(row: $0) }
         }
     }
@@ -74,25 +80,20 @@ public final class SigningKeyStore: Sendable {
         return Array(try encoder.encode(["keys": keys]))
     }
 
-    /// Adds a new signing key that signs from now on; earlier keys are retired and stay
-    /// published for `maxTokenLifetime` (the longest access-token lifetime) plus a minute.
+    /// Adds a new signing key that signs from now on; earlier keys are retired. A retired key stays
+    /// published while processes may still sign with their cached copy (`refreshInterval` plus the
+    /// verifiers' skew) and until every token it signed has expired (`tokens_expire_by` plus the skew).
     @discardableResult
-    public func rotate(maxTokenLifetime: TimeInterval? = nil, now: Date = Date()) async throws -> String {
+    public func rotate(now: Date = Date()) async throws -> String {
         let key = P256.Signing.PrivateKey()
         let kid = "pw-" + APITokenRepository.randomBase62(count: 16)
         let (transitID, transitKey) = transit.current
         let sealed = try AES.GCM.seal(key.rawRepresentation, using: transitKey, authenticating: Self.aad(kid: kid)).combined!
         let raw = Array(key.publicKey.x963Representation)
+        let grace = refreshInterval + Self.verifierSkew
         try await database.transaction { c in
-            let lifetime: TimeInterval
-            if let maxTokenLifetime {
-                lifetime = maxTokenLifetime
-            } else {
-                let longest: Int64? = try c.query("SELECT MAX(access_token_seconds) AS n FROM api_apps")[0].optional("n")
-                lifetime = TimeInterval(longest ?? Int64(APIAppRepository.accessTokenLifetimes.upperBound))
-            }
             try c.execute("UPDATE signing_keys SET retired_at = ?, publish_until = ? WHERE retired_at IS NULL",
-                          now, now.addingTimeInterval(lifetime + 60))
+                          now, now.addingTimeInterval(grace))
             try c.execute(
                 """
                 INSERT INTO signing_keys (kid, algorithm, public_x, public_y, private_sealed, transit_key_id, created_at)
@@ -110,7 +111,8 @@ public final class SigningKeyStore: Sendable {
         let (published, signer) = try await database.withConnection { c -> ([String: SigningKey], (String, [UInt8], String)?) in
             var published: [String: SigningKey] = [:]
             for row in try c.query(
-                "SELECT kid, public_x, public_y, retired_at, publish_until FROM signing_keys WHERE publish_until IS NULL OR publish_until > ?", now) {
+                "SELECT kid, public_x, public_y, retired_at, publish_until, tokens_expire_by FROM signing_keys WHERE \(Self.publishedCondition)",
+                now, now.addingTimeInterval(-Self.verifierSkew)) {
                 let key = try Self.publicKey(row: row)
                 published[key.kid] = key
             }
@@ -136,6 +138,57 @@ public final class SigningKeyStore: Sendable {
         }
     }
 
+    /// Rows still in the JWKS: the current key, retired keys inside their grace, and retired keys
+    /// with a token not yet expired. Bound: now, now minus the verifiers' skew.
+    static let publishedCondition = "(retired_at IS NULL OR \(retiredPublishedCondition))"
+    static let retiredPublishedCondition = "(COALESCE(publish_until, '1970-01-01') > ? OR COALESCE(tokens_expire_by, '1970-01-01') > ?)"
+
+    /// Notes that key `kid` signed a token valid until `expiresAt`, so the key stays published
+    /// until then. Rounded up to a minute, so a busy issuer writes about once a minute per key.
+    public func noteSigned(kid: String, expiresAt: Date) async throws {
+        let rounded = Date(timeIntervalSince1970: (expiresAt.timeIntervalSince1970 / 60).rounded(.up) * 60)
+        if let recorded = cache.withLock({ $0.recordedExpiry[kid] }), recorded >= rounded { return }
+        try await database.execute(
+            "UPDATE signing_keys SET tokens_expire_by = GREATEST(COALESCE(tokens_expire_by, ?), ?) WHERE kid = ?", rounded, rounded, kid)
+        cache.withLock { c in
+            if c.recordedExpiry.count > 64 { c.recordedExpiry.removeAll() }
+            c.recordedExpiry[kid] = max(c.recordedExpiry[kid] ?? .distantPast, rounded)
+        }
+    }
+
+    /// The scheduled rotation: a new key when the current one is `interval` old (or there is none),
+    /// and retired keys removed once every token they signed has expired.
+    public func rotateIfDue(interval: TimeInterval, now: Date = Date()) async throws -> (rotated: String?, removed: [String]) {
+        let removed = try await removeExpired(now: now)
+        var rotated: String?
+        if let created = try await currentKeyCreatedAt() {
+            if now.timeIntervalSince(created) >= interval { rotated = try await rotate(now: now) }
+        } else {
+            rotated = try await rotate(now: now)
+        }
+        return (rotated, removed)
+    }
+
+    /// The current key's creation time, nil when there is none.
+    public func currentKeyCreatedAt() async throws -> Date? {
+        try await database.query("SELECT created_at FROM signing_keys WHERE retired_at IS NULL ORDER BY id DESC LIMIT 1").first?.get("created_at")
+    }
+
+    /// Deletes retired keys that are no longer published (every token they signed has expired);
+    /// returns their ids.
+    @discardableResult
+    public func removeExpired(now: Date = Date()) async throws -> [String] {
+        try await database.transaction { c in
+            let expired = try c.query(
+                """
+                SELECT kid FROM signing_keys WHERE retired_at IS NOT NULL AND NOT \(Self.retiredPublishedCondition) FOR UPDATE
+                """, now, now.addingTimeInterval(-Self.verifierSkew)
+            ).map { try $0.get("kid", as: String.self) }
+            for kid in expired { try c.execute("DELETE FROM signing_keys WHERE kid = ?", kid) }
+            return expired
+        }
+    }
+
     static func aad(kid: String) -> [UInt8] { Array("pagewire.signing_key.v1:\(kid)".utf8) }
 
     static func publicKey(row: SQLRow) throws -> SigningKey {
@@ -144,7 +197,8 @@ public final class SigningKeyStore: Sendable {
               x.count == 32, y.count == 32 else { throw SigningKeyError.badPublicKey(kid: kid) }
         return SigningKey(
             kid: kid, publicKey: try P256.Signing.PublicKey(x963Representation: [0x04] + x + y),
-            retiredAt: try row.optional("retired_at"), publishUntil: try row.optional("publish_until"))
+            retiredAt: try row.optional("retired_at"), publishUntil: try row.optional("publish_until"),
+            tokensExpireBy: try row.optional("tokens_expire_by"))
     }
 }
 

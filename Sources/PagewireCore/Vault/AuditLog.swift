@@ -67,6 +67,8 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case appSecretDelete = "app.secret_delete"
     /// A bearer token was refused (bad signature, expired, wrong issuer or audience, …).
     case tokenRefused = "auth.token_refused"
+    /// `/oauth/token` refused a request (unknown client, wrong secret, bad grant or scope, rate limit).
+    case tokenRequestRefused = "auth.token_request_refused"
 }
 
 /// One audit log row.

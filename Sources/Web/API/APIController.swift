@@ -14,6 +14,12 @@ struct APIController {
     let openAPIDocument: ByteBuffer
     /// API apps and their tokens (issue 11): one signing-key cache per process.
     let identity: IdentityServices
+    /// `/oauth/token` limits per client id and per address, per minute.
+    let tokenRequestsPerClient: Int
+    let tokenRequestsPerIP: Int
+    /// `web.public_url`, where single sign-on callbacks land for companies without a brand domain.
+    let publicURL: String
+    let allowPrivateIssuers: Bool
 
     enum StartupError: Error, CustomStringConvertible {
         case missingOpenAPIDocument(String)
@@ -31,6 +37,10 @@ struct APIController {
         guard let data = FileManager.default.contents(atPath: path) else { throw StartupError.missingOpenAPIDocument(path) }
         openAPIDocument = ByteBuffer(bytes: data)
         identity = IdentityServices(configuration: configuration, database: database, vault: vault)
+        tokenRequestsPerClient = configuration.oauthTokenRequestsPerMinutePerClient
+        tokenRequestsPerIP = configuration.oauthTokenRequestsPerMinutePerIP
+        publicURL = configuration.webPublicURL
+        allowPrivateIssuers = configuration.oauthAllowPrivateIssuers
     }
 
     func addRoutes(to router: Router<APIRequestContext.Source>) {
@@ -40,9 +50,13 @@ struct APIController {
         api.get("openapi.json") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: document))
         }
-        OAuthController(identity: identity).addRoutes(to: router)
+        OAuthController(identity: identity, perClientPerMinute: tokenRequestsPerClient, perIPPerMinute: tokenRequestsPerIP).addRoutes(to: router)
         api.add(middleware: BearerAuthenticationMiddleware(tokens: APITokenRepository(database: database), identity: identity))
         AdminAPI.addRoutes(to: api, database: database, transit: vault.documents.transit)
+        // Single sign-on connections (issue 11), checked by the same rights table.
+        SSOAPIController(admin: SSOConnectionAdmin(database: database, transit: vault.documents.transit, publicURL: publicURL,
+                                                     allowPrivateIssuers: allowPrivateIssuers))
+            .addRoutes(to: AdminAPIRoutes(group: api, authorizer: AdminAuthorizer(database: database)))
         api.get("me") { _, context -> Response in
             let p = try context.requirePrincipal()
             return try APIJSON.response(Me(userId: p.userID, accountId: p.accountID, companyId: p.companyID, scopeAccountId: p.scope.rootID))

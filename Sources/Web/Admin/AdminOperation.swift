@@ -22,6 +22,8 @@ enum AdminOperation: String, CaseIterable, Sendable {
     case viewSettings, changeSettings, viewRetention, changeRetention, viewSecurityPolicy, changeSecurityPolicy, viewBlocklist, changeBlocklist
     // Trunks
     case viewTrunks, manageTrunks
+    // Single sign-on (a company's OpenID Connect provider; issue 11): part of the security policy
+    case viewSSO, changeSSO
 
     /// The right the operation needs on the target's node (through a grant at or above it).
     var right: AdminRight {
@@ -39,6 +41,8 @@ enum AdminOperation: String, CaseIterable, Sendable {
         case .viewBlocklist: .settings
         case .changeBlocklist: .manageBlocklist
         case .viewTrunks, .manageTrunks: .settings
+        case .viewSSO: .viewSecurityPolicy
+        case .changeSSO: .manageSecurityPolicy
         }
     }
 
@@ -47,7 +51,7 @@ enum AdminOperation: String, CaseIterable, Sendable {
     var changes: Bool {
         switch self {
         case .viewTree, .viewUsers, .viewAdmins, .viewNumbers, .exportNumbers, .viewPool, .viewSettings, .viewRetention,
-             .viewSecurityPolicy, .viewBlocklist, .viewTrunks, .viewDelivery, .viewUsageReport:
+             .viewSecurityPolicy, .viewBlocklist, .viewTrunks, .viewDelivery, .viewUsageReport, .viewSSO:
             false
         default:
             true
@@ -59,7 +63,7 @@ enum AdminOperation: String, CaseIterable, Sendable {
         switch self {
         case .addDepartment: [.company, .department]
         case .deleteDepartment: [.department]
-        case .requestNumbers, .viewRetention, .changeRetention: [.company]
+        case .requestNumbers, .viewRetention, .changeRetention, .viewSSO, .changeSSO: [.company]
         case .viewPool, .importPool, .viewTrunks, .manageTrunks: [.platform, .reseller]
         default: Set(AccountKind.allCases)
         }

@@ -90,6 +90,10 @@ enum AdminRoutes {
         .init(surface: .portal, method: .post, path: "/admin/trunks/:trunk", operation: .manageTrunks),
         .init(surface: .portal, method: .post, path: "/admin/trunks/:trunk/delete", operation: .manageTrunks),
         .init(surface: .portal, method: .post, path: "/admin/trunks/:trunk/check", operation: .manageTrunks),
+        // single sign-on (companies)
+        .init(surface: .portal, method: .get, path: "/admin/accounts/:account/sso", operation: .viewSSO),
+        .init(surface: .portal, method: .post, path: "/admin/accounts/:account/sso", operation: .changeSSO),
+        .init(surface: .portal, method: .post, path: "/admin/accounts/:account/sso/delete", operation: .changeSSO),
     ]
 
     static let api: [AdminRoute] = [
@@ -127,6 +131,9 @@ enum AdminRoutes {
         .init(surface: .api, method: .patch, path: "trunks/:trunk", operation: .manageTrunks),
         .init(surface: .api, method: .delete, path: "trunks/:trunk", operation: .manageTrunks),
         .init(surface: .api, method: .post, path: "trunks/:trunk/check", operation: .manageTrunks),
+        .init(surface: .api, method: .get, path: "accounts/:account/sso", operation: .viewSSO),
+        .init(surface: .api, method: .put, path: "accounts/:account/sso", operation: .changeSSO),
+        .init(surface: .api, method: .delete, path: "accounts/:account/sso", operation: .changeSSO),
     ]
 
     /// The route registered at `method path` on `surface`; a handler for an unlisted route is a

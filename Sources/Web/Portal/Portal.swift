@@ -14,6 +14,10 @@ struct Portal: Sendable {
     let stylesheet: ByteBuffer
     /// The token URL the Apps tab shows (issue 11).
     var oauthIssuer: String = ""
+    /// The portal's base URL per host (single sign-on callback, page after signing out).
+    var origin: PortalOrigin? = nil
+    /// `oauth.allow_private_issuers`
+    var allowPrivateIssuers = false
 
     /// Loads templates and static files once; a missing or broken one stops start-up.
     static func load(configuration: Configuration, database: Database, vault: Vault) async throws -> Portal {
@@ -26,7 +30,9 @@ struct Portal: Sendable {
             signIn: SignInService(database: database),
             vault: vault,
             stylesheet: ByteBuffer(string: css),
-            oauthIssuer: configuration.oauthIssuer)
+            oauthIssuer: configuration.oauthIssuer,
+            origin: PortalOrigin(configuration: configuration, database: database),
+            allowPrivateIssuers: configuration.oauthAllowPrivateIssuers)
     }
 
     /// Paths the portal's session, CSRF and error-page handling leave alone (the REST API has its own).
@@ -41,7 +47,8 @@ struct Portal: Sendable {
         router.middlewares.add(SessionMiddleware(sessions: sessions))
         router.middlewares.add(CSRFMiddleware())
         // identity (issue 11): logins of single sign-on domains go to their company's provider
-        router.middlewares.add(SSOSignInMiddleware(connections: OIDCConnectionRepository(database: database, transit: vault.documents.transit)))
+        router.middlewares.add(SSOSignInMiddleware(connections: OIDCConnectionRepository(database: database, transit: vault.documents.transit),
+                                                   renderer: renderer))
     }
 
     func addRoutes(to router: Router<PortalRequestContext>) {
@@ -56,7 +63,8 @@ struct Portal: Sendable {
             Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "no-cache"],
                      body: .init(byteBuffer: ByteBuffer(string: Self.brandCSS(context.brand))))
         }
-        SignInController(signIn: signIn, renderer: renderer, vault: vault).addRoutes(to: router)
+        SignInController(signIn: signIn, renderer: renderer, vault: vault, ssoSignOut: OIDCSignOut(database: database), origin: origin)
+            .addRoutes(to: router)
         DashboardController(database: database, renderer: renderer).addRoutes(to: router)
         AdminPortal(database: database, renderer: renderer, transit: vault.documents.transit).addRoutes(to: router)
         FaxController(database: database, renderer: renderer).addRoutes(to: router)
@@ -75,7 +83,14 @@ struct Portal: Sendable {
             .addRoutes(to: router)
 
         AppsPageController(database: database, renderer: renderer, issuer: oauthIssuer).addRoutes(to: router)
-        SSOController(database: database, vault: vault, sessions: sessions, issuer: oauthIssuer).addRoutes(to: router)
+        if let origin {
+            // The company's single sign-on page, through the admin rights table like every admin route.
+            SSOAdminController(database: database, renderer: renderer,
+                               admin: SSOConnectionAdmin(database: database, transit: vault.documents.transit, publicURL: origin.configured[0],
+                                                          allowPrivateIssuers: allowPrivateIssuers))
+                .addRoutes(to: AdminPortalRoutes(router: router, authorizer: AdminAuthorizer(database: database)))
+            SSOController(database: database, vault: vault, sessions: sessions, origin: origin, renderer: renderer).addRoutes(to: router)
+        }
 
         // Documents library, contact groups and the user's own numbers (issue 7, item 4).
         DocumentsController(database: database, renderer: renderer, vault: vault).addRoutes(to: router)

@@ -24,7 +24,7 @@ struct PortalHarness {
     var client: HTTPTestClient { HTTPTestClient(port: port) }
     func browser(host: String? = nil) -> TestBrowser { TestBrowser(client: client, host: host) }
 
-    static func with(_ body: (PortalHarness) async throws -> Void) async throws {
+    static func with(environment extra: [String: String] = [:], _ body: (PortalHarness) async throws -> Void) async throws {
         try await TestDatabase.with { test in
             var logger = Logger(label: "pagewire.test.portal")
             logger.logLevel = .warning
@@ -34,7 +34,7 @@ struct PortalHarness {
                 "PAGEWIRE_DATABASE_URL": test.url.urlString,
                 "PAGEWIRE_PATHS_RESOURCES": TestDatabase.repositoryRoot + "/Resources",
                 "PAGEWIRE_VAULT_TRANSIT_KEY_FILE": keyDirectory + "/transit.key",
-            ])
+            ].merging(extra) { _, new in new })
             let listening = try ListeningSocket.bind(host: "127.0.0.1", port: 0)
             let vault = try Vault.open(database: test.database, configuration: configuration)
             let server = try await buildWorkerServer(

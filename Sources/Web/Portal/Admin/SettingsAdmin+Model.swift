@@ -54,6 +54,9 @@ extension SettingsAdminModel {
         }
         if target.may(.viewSecurityPolicy) { links.append(TabLink(href: "/admin/accounts/\(id)/security", label: "Security", current: current == "Security")) }
         if target.may(.viewBlocklist) { links.append(TabLink(href: "/admin/accounts/\(id)/blocklist", label: "Blocklist", current: current == "Blocklist")) }
+        if target.account.kind == .company, target.may(.viewSSO) {
+            links.append(TabLink(href: "/admin/accounts/\(id)/sso", label: "Single sign-on", current: current == "Single sign-on"))
+        }
         return links
     }
 

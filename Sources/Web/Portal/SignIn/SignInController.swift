@@ -9,6 +9,9 @@ struct SignInController: Sendable {
     let renderer: PageRenderer
     /// Opens a vault session at sign-in, so the user's documents can be read while signed in.
     let vault: Vault
+    /// Ends the provider's session too when the portal session came from single sign-on (issue 11).
+    var ssoSignOut: OIDCSignOut? = nil
+    var origin: PortalOrigin? = nil
 
     func addRoutes(to router: Router<PortalRequestContext>) {
         router.get("/signin") { request, context in try showForm(request, context, model: SignInModel(next: Self.safeNext(request.uri.queryParameters["next"].map(String.init)))) }
@@ -66,6 +69,15 @@ struct SignInController: Sendable {
     }
 
     private func signOut(_ request: Request, _ context: PortalRequestContext, everywhere: Bool) async throws -> Response {
+        // A single sign-on session: the provider's end-session URL, found before the session row goes.
+        var providerSignOut: String?
+        if let ssoSignOut, let origin, let token = request.cookies[SessionMiddleware.cookieName]?.value, context.session != nil {
+            do {
+                providerSignOut = try await ssoSignOut.endSessionURL(sessionToken: token, postLogoutRedirectURI: try await origin.base(for: request) + "/signin")
+            } catch {
+                context.logger.warning("the provider's sign-out could not be prepared: \(error)")
+            }
+        }
         if let session = context.session, everywhere {
             try await signIn.sessions.deleteAll(userID: session.user.id)
             try await vault.sessions.closeAll(userID: session.user.id)
@@ -78,6 +90,14 @@ struct SignInController: Sendable {
         var headers = HTTPFields()
         headers.append(HTTPField(name: .setCookie, value: SessionMiddleware.expiredCookie))
         headers.append(HTTPField(name: .setCookie, value: FaxDocumentsController.expiredVaultCookie))
+        if let providerSignOut {
+            // A page, not a redirect: a form's redirects may not leave the portal's origin (form-action 'self').
+            var anonymous = context
+            anonymous.session = nil
+            return try SSOController.continuePage(
+                renderer, context: anonymous, heading: "Signing out", message: "You are signed out here; your company's identity provider signs you out next.",
+                url: providerSignOut, headers: headers)
+        }
         return PageRenderer.redirect("/signin", headers: headers)
     }
 

@@ -9,9 +9,12 @@ usage:
                                 run the authorization code flow as a browser would (sign-in form,
                                 authorize, code exchange) and print the ID token.
 
-Seeded: users alice/alice-idp-pw (alice@clinic-a.test) and bob/bob-idp-pw (bob@clinic-a.test), client
+Seeded: users alice/alice-idp-pw (alice@clinic-a.test) and bob/bob-idp-pw (bob@clinic-a.test, in the
+group fax-admins, sent in a `groups` claim with the `groups` scope), client
 `pagewire-app` / `pagewire-app-secret` (RS256, redirect http://127.0.0.1:9/callback, no consent
 screen), client `other-app` / `other-app-secret`.
+Extra clients come from IDP_EXTRA_CLIENT="id secret redirect_uri [post_logout_redirect_uri]"; the
+end-session endpoint (RP-initiated logout) sends people back to that post-logout URI.
 
 Test controls (this fixture only): POST /test-control/rotate replaces the signing key (the old one
 leaves the JWKS), GET /test-control/stats answers {"jwks_requests": n}. Extra clients with other
@@ -79,6 +82,7 @@ def configure(directory, site_url):
         LOGIN_URL="/accounts/login/",
         OIDC_USERINFO="idp_urls.userinfo",
         OIDC_IDTOKEN_INCLUDE_CLAIMS=True,
+        OIDC_EXTRA_SCOPE_CLAIMS="idp_urls.GroupScopeClaims",
         OIDC_SKIP_CONSENT_EXPIRE=1,
         USE_TZ=True,
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
@@ -88,22 +92,25 @@ def configure(directory, site_url):
 
 
 def seed():
-    from django.contrib.auth.models import User
+    from django.contrib.auth.models import Group, User
     from django.core.management import call_command
     from oidc_provider.models import Client, ResponseType, RSAKey
 
     call_command("migrate", verbosity=0, interactive=False)
     for username, password, first, last in [("alice", "alice-idp-pw", "Alice", "Anders"), ("bob", "bob-idp-pw", "Bob", "Berg")]:
         User.objects.create_user(username, username + "@clinic-a.test", password, first_name=first, last_name=last)
+    # bob is in the IdP group fax-admins (the `groups` scope puts it in a `groups` claim)
+    Group.objects.create(name="fax-admins").user_set.add(User.objects.get(username="bob"))
     code = ResponseType.objects.get(value="code")
     clients = [("pagewire-app", "pagewire-app-secret", "http://127.0.0.1:9/callback"), ("other-app", "other-app-secret", "http://127.0.0.1:9/callback")]
     extra = os.environ.get("IDP_EXTRA_CLIENT")
     if extra:
         clients.append(tuple(extra.split(" ")))
-    for client_id, secret, redirect in clients:
+    for client_id, secret, redirect, *post_logout in clients:
         client = Client.objects.create(
             name=client_id, client_type="confidential", client_id=client_id, client_secret=secret,
-            jwt_alg="RS256", require_consent=False, reuse_consent=True, _redirect_uris=redirect, _scope="openid email profile")
+            jwt_alg="RS256", require_consent=False, reuse_consent=True, _redirect_uris=redirect, _scope="openid email profile groups",
+            _post_logout_redirect_uris="\n".join(post_logout))
         client.response_types.add(code)
     RSAKey.objects.create(key=new_rsa_key())
 

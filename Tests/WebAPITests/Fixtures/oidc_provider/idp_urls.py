@@ -1,6 +1,7 @@
 """URLs of the test identity provider (see idp.py)."""
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from oidc_provider.lib.claims import ScopeClaims
 
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view()),
@@ -15,3 +16,12 @@ def userinfo(claims, user):
     claims["email"] = user.email
     claims["email_verified"] = True
     return claims
+
+
+class GroupScopeClaims(ScopeClaims):
+    """The `groups` scope: the user's Django groups in a `groups` claim (for group mappings)."""
+
+    info_groups = ("Groups", "The groups you belong to.")
+
+    def scope_groups(self):
+        return {"groups": sorted(group.name for group in self.user.groups.all())}

@@ -1,18 +1,21 @@
 import Foundation
-import PagewireCore
 
 /// The real OpenID Connect provider of the identity tests: django-oidc-provider under
 /// `Tests/WebAPITests/Fixtures/oidc_provider/idp.py`, on a loopback port the kernel picks (read
-/// from its first line of output), with a fresh SQLite database of its own.
-final class OIDCProvider: @unchecked Sendable {
+/// from its first line of output), with a fresh SQLite database of its own. The API and the
+/// portal's browser tests share it.
+public final class OIDCProvider: @unchecked Sendable {
     let process: Process
     let directory: String
     /// `http://127.0.0.1:<port>/openid`
-    let issuer: String
-    var metadataURL: String { issuer + "/.well-known/openid-configuration" }
+    public let issuer: String
+    /// The discovery document's URL.
+    public var metadataURL: String { issuer + "/.well-known/openid-configuration" }
 
-    static var script: String { TestDatabase.repositoryRoot + "/Tests/WebAPITests/Fixtures/oidc_provider/idp.py" }
-    static var python: String {
+    /// The fixture script (`idp.py`).
+    public static var script: String { TestDatabase.repositoryRoot + "/Tests/WebAPITests/Fixtures/oidc_provider/idp.py" }
+    /// The Python of the test virtual environment.
+    public static var python: String {
         ProcessInfo.processInfo.environment["PAGEWIRE_TEST_PYTHON"] ?? TestDatabase.repositoryRoot + "/var/venv-test/bin/python"
     }
 
@@ -22,8 +25,9 @@ final class OIDCProvider: @unchecked Sendable {
         self.issuer = issuer
     }
 
-    /// Starts the provider and waits for its issuer line.
-    static func start(environment extra: [String: String] = [:]) async throws -> OIDCProvider {
+    /// Starts the provider and waits for its issuer line; `IDP_EXTRA_CLIENT` in `extra` adds a client
+    /// ("id secret redirect_uri [post_logout_redirect_uri]").
+    public static func start(environment extra: [String: String] = [:]) async throws -> OIDCProvider {
         let directory = NSTemporaryDirectory() + "pw-idp-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let process = Process()
@@ -55,7 +59,7 @@ final class OIDCProvider: @unchecked Sendable {
     }
 
     /// An ID token for `client` after signing in as `username` (the authorization code flow).
-    func idToken(client: String = "pagewire-app", secret: String = "pagewire-app-secret", username: String = "alice", password: String = "alice-idp-pw") async throws -> String {
+    public func idToken(client: String = "pagewire-app", secret: String = "pagewire-app-secret", username: String = "alice", password: String = "alice-idp-pw") async throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.python)
         process.arguments = [Self.script, "token", issuer, client, secret, username, password]
@@ -75,7 +79,7 @@ final class OIDCProvider: @unchecked Sendable {
     }
 
     /// Signs in as `username` and follows `authorizeURL`; returns the callback's query items.
-    func authorize(_ authorizeURL: String, username: String = "alice", password: String = "alice-idp-pw") async throws -> [String: String] {
+    public func authorize(_ authorizeURL: String, username: String = "alice", password: String = "alice-idp-pw") async throws -> [String: String] {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.python)
         process.arguments = [Self.script, "code", authorizeURL, username, password]
@@ -95,19 +99,20 @@ final class OIDCProvider: @unchecked Sendable {
     }
 
     /// Replaces the provider's signing key; returns the new key id.
-    func rotateSigningKey() async throws -> String {
+    public func rotateSigningKey() async throws -> String {
         let answer = try await Curl.post(url: issuer.replacingOccurrences(of: "/openid", with: "") + "/test-control/rotate", headers: [], body: [])
         let object = try JSONSerialization.jsonObject(with: Data(answer.body)) as? [String: Any]
         return object?["kid"] as? String ?? ""
     }
 
     /// How many times the provider served its JWKS.
-    func jwksRequests() async throws -> Int {
+    public func jwksRequests() async throws -> Int {
         let answer = try await Curl.get(url: issuer.replacingOccurrences(of: "/openid", with: "") + "/test-control/stats")
         return (try JSONSerialization.jsonObject(with: Data(answer.body)) as? [String: Any])?["jwks_requests"] as? Int ?? -1
     }
 
-    func stop() {
+    /// Stops the provider and removes its files.
+    public func stop() {
         if process.isRunning {
             // SIGKILL: the test process may run with SIGTERM ignored, which children inherit.
             kill(process.processIdentifier, SIGKILL)
@@ -118,5 +123,6 @@ final class OIDCProvider: @unchecked Sendable {
 
     deinit { stop() }
 
-    enum FixtureError: Error { case didNotStart(String), noToken(String) }
+    /// Why the fixture failed.
+    public enum FixtureError: Error { case didNotStart(String), noToken(String) }
 }

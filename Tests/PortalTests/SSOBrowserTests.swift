@@ -1,0 +1,75 @@
+import Foundation
+import PagewireCore
+import Testing
+
+/// Single sign-on in a real browser: headless Chromium (Selenium) against `pagewire-web serve` and
+/// a real OpenID Connect provider (django-oidc-provider), both on loopback.
+@Suite("Single sign-on in a browser")
+struct SSOBrowserTests {
+    @Test func aPersonSignsInThroughTheCompanysProviderIsCreatedJustInTimeAndSignsOutOfBoth() async throws {
+        try await TestDatabase.with { test in
+            // setup: a company whose clinic-a.test people sign in through the provider, JIT on
+            let python = try #require(ProcessInfo.processInfo.environment["PAGEWIRE_TEST_BROWSER_PYTHON"],
+                                      "PAGEWIRE_TEST_BROWSER_PYTHON is not set: run the tests through scripts/test")
+            let accounts = AccountRepository(database: test.database)
+            let platform = try await accounts.create(platformName: "Pagewire")
+            let company = try await accounts.create(kind: .company, name: "SSO Clinic", parentID: platform.id, scope: platform.scope)
+            let directory = NSTemporaryDirectory() + "pw-sso-browser-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            // The portal's public URL is the address the browser uses: the provider sends it back there.
+            let port = try TestPorts.freeTCPPort()
+            let base = "http://localhost:\(port)"
+            let idp = try await OIDCProvider.start(environment: [
+                "IDP_EXTRA_CLIENT": "pagewire-sso pagewire-sso-secret \(base)/signin/sso/callback \(base)/signin",
+            ])
+            defer { idp.stop() }
+            let transit = try TransitKeyring.loadOrCreate(path: directory + "/transit.key")
+            try await OIDCConnectionRepository(database: test.database, transit: transit).save(
+                OIDCConnection(companyID: company.id, issuer: idp.issuer, clientID: "pagewire-sso", emailDomains: ["clinic-a.test"], justInTimeUsers: true),
+                clientSecret: "pagewire-sso-secret", scope: platform.scope, actor: .system("test"))
+            let root = TestDatabase.repositoryRoot
+            let server = try TestProcess.start(
+                "pagewire-web", ["serve"],
+                environment: ["PAGEWIRE_DATABASE_URL": test.url.urlString, "PAGEWIRE_LOG_LEVEL": "info", "PAGEWIRE_WEB_PORT": String(port),
+                              "PAGEWIRE_WEB_PUBLIC_URL": base, "PAGEWIRE_WEB_WORKERS": "1", "PAGEWIRE_PATHS_RESOURCES": root + "/Resources",
+                              "PAGEWIRE_VAULT_TRANSIT_KEY_FILE": directory + "/transit.key"],
+                mergingStandardError: true)
+            var serving = false
+            while !serving, let line = try server.readLine() { serving = line.contains("serving on port") }
+            try #require(serving)
+            Thread { while (try? server.readLine()) != nil {} }.start()
+            // act
+            let browser = Process()
+            browser.executableURL = URL(fileURLWithPath: python)
+            browser.arguments = [root + "/Tests/PortalTests/Browser/sso_walkthrough.py",
+                                 "--base", base, "--idp", idp.issuer.replacingOccurrences(of: "/openid", with: ""),
+                                 "--login", "bob@clinic-a.test", "--idp-user", "bob", "--idp-password", "bob-idp-pw",
+                                 "--expect-name", "Bob Berg", "--screenshots", root + "/var/screenshots"]
+            var environment = ProcessInfo.processInfo.environment
+            environment["SE_OFFLINE"] = "true"
+            browser.environment = environment
+            let output = Pipe()
+            browser.standardOutput = output
+            browser.standardError = output
+            try browser.run()
+            let transcript = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            browser.waitUntilExit()
+            server.kill(signal: SIGTERM)
+            // check: the walkthrough passed; Bob was created in the company, signed in once by SSO, and has no session left
+            #expect(browser.terminationStatus == 0, "\(transcript)")
+            #expect(transcript.contains("OK"))
+            let users = UserRepository(database: test.database)
+            let bob = try #require(try await users.find(login: "bob@clinic-a.test", scope: company.scope))
+            #expect(bob.accountID == company.id)
+            let signIns = try await AuditLog(database: test.database).entries(scopePath: company.path, filter: AuditFilter(actions: [.signIn]))
+            #expect(signIns.filter { $0.actor.userID == bob.id && $0.detail == "single sign-on" }.count == 1)
+            let sessions: Int = try await test.database.query("SELECT COUNT(*) AS n FROM portal_sessions WHERE user_id = ?", bob.id)[0].get("n")
+            #expect(sessions == 0)
+            #expect(try await test.database.query("SELECT COUNT(*) AS n FROM oidc_sessions")[0].get("n", as: Int.self) == 0)
+            for name in ["sso-provider-signin", "sso-dashboard", "sso-signed-out"] {
+                #expect(FileManager.default.fileExists(atPath: root + "/var/screenshots/\(name).png"), "no screenshot \(name)")
+            }
+        }
+    }
+}
