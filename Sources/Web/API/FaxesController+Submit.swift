@@ -31,6 +31,14 @@ extension FaxesController {
                           detail: "send application/json or multipart/form-data")
         }
         var checked = try input.checked(idempotencyKey: key)
+        if checked.cover != nil {
+            // The sender's level decides which templates are open (uploaded ones, restrict to assigned).
+            do {
+                checked.cover?.template = try await CoverPageCatalog(database: scheduler.database).choose(input.coverPage?.template, forUser: principal.userID)
+            } catch let error as CoverPageError {
+                throw Problem.invalid(error.description, field: "cover_page.template")
+            }
+        }
         checked.submission.recipients = try await resolve(checked.recipients, scope: principal.scope)
 
         // A repeat is answered from the first submission before anything is stored again.

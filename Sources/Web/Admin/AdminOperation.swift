@@ -18,6 +18,8 @@ enum AdminOperation: String, CaseIterable, Sendable {
     case viewSettings, changeSettings, viewRetention, changeRetention, viewSecurityPolicy, changeSecurityPolicy, viewBlocklist, changeBlocklist
     // Trunks
     case viewTrunks, manageTrunks
+    // Emergency contacts, the inbound header/footer stamp, cover page templates
+    case viewEmergencyContacts, changeEmergencyContacts, viewHeaderFooter, changeHeaderFooter, viewCoverPages, manageCoverPages
 
     /// The right the operation needs on the target's node (through a grant at or above it).
     var right: AdminRight {
@@ -33,6 +35,11 @@ enum AdminOperation: String, CaseIterable, Sendable {
         case .viewBlocklist: .settings
         case .changeBlocklist: .manageBlocklist
         case .viewTrunks, .manageTrunks: .settings
+        case .viewEmergencyContacts: .viewEmergencyContacts
+        case .changeEmergencyContacts: .manageEmergencyContacts
+        case .viewHeaderFooter: .viewHeaderFooter
+        case .changeHeaderFooter: .manageHeaderFooter
+        case .viewCoverPages, .manageCoverPages: .settings
         }
     }
 
@@ -41,7 +48,7 @@ enum AdminOperation: String, CaseIterable, Sendable {
     var changes: Bool {
         switch self {
         case .viewTree, .viewUsers, .viewAdmins, .viewNumbers, .exportNumbers, .viewPool, .viewSettings, .viewRetention,
-             .viewSecurityPolicy, .viewBlocklist, .viewTrunks:
+             .viewSecurityPolicy, .viewBlocklist, .viewTrunks, .viewEmergencyContacts, .viewHeaderFooter, .viewCoverPages:
             false
         default:
             true

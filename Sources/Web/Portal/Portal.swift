@@ -14,11 +14,14 @@ struct Portal: Sendable {
     let stylesheet: ByteBuffer
     /// The token URL the Apps tab shows (issue 11).
     var oauthIssuer: String = ""
+    /// The Custom tab's header/footer preview script (`Resources/Public/admin-stamp.js`).
+    var adminStampScript = ByteBuffer()
 
     /// Loads templates and static files once; a missing or broken one stops start-up.
     static func load(configuration: Configuration, database: Database, vault: Vault) async throws -> Portal {
         let renderer = try await PageRenderer.load(resourcesDirectory: configuration.resourcesDirectory)
         let css = try String(contentsOfFile: configuration.resourcesDirectory + "/Public/portal.css", encoding: .utf8)
+        let stampScript = try String(contentsOfFile: configuration.resourcesDirectory + "/Public/admin-stamp.js", encoding: .utf8)
         return Portal(
             database: database, renderer: renderer,
             brands: BrandCache(repository: BrandRepository(database: database)),
@@ -26,7 +29,8 @@ struct Portal: Sendable {
             signIn: SignInService(database: database),
             vault: vault,
             stylesheet: ByteBuffer(string: css),
-            oauthIssuer: configuration.oauthIssuer)
+            oauthIssuer: configuration.oauthIssuer,
+            adminStampScript: ByteBuffer(string: stampScript))
     }
 
     /// Paths the portal's session, CSRF and error-page handling leave alone (the REST API has its own).
@@ -51,6 +55,10 @@ struct Portal: Sendable {
         router.get("/static/portal.css") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=300"],
                      body: .init(byteBuffer: stylesheet))
+        }
+        router.get("/static/admin-stamp.js") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/javascript; charset=utf-8", .cacheControl: "public, max-age=300"],
+                     body: .init(byteBuffer: adminStampScript))
         }
         router.get("/brand.css") { _, context in
             Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "no-cache"],

@@ -10,5 +10,11 @@ enum AdminAPI {
         AdminsAPIController(database: database).addRoutes(to: routes)
         TrunksAPIController(database: database, transit: transit).addRoutes(to: routes)
         NumbersAPIController(database: database).addRoutes(to: routes)
+        SecurityPolicyAPIController(database: database).addRoutes(to: routes)
+        EmergencyContactsAPIController(database: database).addRoutes(to: routes)
+        StampAPIController(database: database).addRoutes(to: routes)
+        let coverPages = CoverPagesAPIController(database: database)
+        coverPages.addRoutes(to: routes)
+        coverPages.addUserRoutes(to: api)
     }
 }
