@@ -93,6 +93,43 @@ struct AdminSettingsPartsAPITests {
         }
     }
 
+    @Test func theLevelsCoverPageBehaviourAppliesToAPISubmissions() async throws {
+        try await APIFixture.with { f, client in
+            // setup
+            let settings = SettingsRepository(database: f.database)
+            func behave(_ behaviour: CoverPageBehaviour) async throws {
+                try await settings.set(Settings.coverPageBehaviour, to: behaviour, atAccount: f.companyA.id, scope: f.platform.scope)
+            }
+            func roles(_ response: TestResponse) async throws -> [String] {
+                let id = try #require(FaxesAPITests.ids(response).first)
+                let fax = try await client.call(.get, "/v1/faxes/\(id)", token: f.aliceToken)
+                return ((fax.object["documents"] as? [[String: Any]]) ?? []).compactMap { $0["role"] as? String }.sorted()
+            }
+            let coverOnly = #"{"recipients":["+12065550100"],"cover_page":{"subject":"Hello"}}"#
+            // act + check: automatic adds a cover page nobody asked for
+            try await behave(.automatic)
+            #expect(try await roles(try await client.call(.post, "/v1/faxes", token: f.aliceToken, json: FaxesAPITests.submission(["+12065550100"]))) == ["cover", "original"])
+            // none: never a cover page; a cover-only fax has nothing to send
+            try await behave(.none)
+            #expect(try await roles(try await client.call(.post, "/v1/faxes", token: f.aliceToken,
+                                                          json: FaxesAPITests.submission(["+12065550100"], extra: #","cover_page":{"subject":"s"}"#))) == ["original"])
+            let nothing = try await client.call(.post, "/v1/faxes", token: f.aliceToken, json: coverOnly)
+            #expect(nothing.status == .unprocessableContent && nothing.object["result_code"] as? String == "no_attachment")
+            // on demand, attachment required: a cover-only fax is refused, a cover with a document is sent
+            try await behave(.onDemandRequiresAttachment)
+            let alone = try await client.call(.post, "/v1/faxes", token: f.aliceToken, json: coverOnly)
+            #expect(alone.status == .unprocessableContent && alone.object["result_code"] as? String == "no_attachment")
+            #expect(try await roles(try await client.call(.post, "/v1/faxes", token: f.aliceToken,
+                                                          json: FaxesAPITests.submission(["+12065550100"], extra: #","cover_page":{"subject":"s"}"#))) == ["cover", "original"])
+            // with body text: a cover page only when there is a message
+            try await behave(.withBodyText)
+            #expect(try await roles(try await client.call(.post, "/v1/faxes", token: f.aliceToken,
+                                                          json: FaxesAPITests.submission(["+12065550100"], extra: #","cover_page":{"subject":"s"}"#))) == ["original"])
+            #expect(try await roles(try await client.call(.post, "/v1/faxes", token: f.aliceToken,
+                                                          json: FaxesAPITests.submission(["+12065550100"], extra: #","cover_page":{"message":"See attached"}"#))) == ["cover", "original"])
+        }
+    }
+
     static let coverSource = "# ZEBRA QUOKKA REFERRAL 4711\n---\n**Urgent: call back on receipt**\nThis cover page was uploaded by Clinic A.\n"
 
     @Test func anUploadedTemplateIsWhatTheFaxCoverShows() async throws {

@@ -41,6 +41,37 @@ public struct CoverPageCatalog: Sendable {
         return Offer(assigned: assigned, restricted: restricted, choices: restricted ? [assigned] : all)
     }
 
+    /// Whether a portal or API submission of `userID` gets a cover page under their level's
+    /// cover page behaviour (the guide's seven; e-mail has its own reading in `MailIntake`):
+    /// automatic adds one unasked, on demand when asked, with body text when asked with a
+    /// message, none never; the "requires attachment" variants refuse a fax without documents.
+    public func decide(asked: Bool, attachments: Int, message: Bool, forUser userID: Int64) async throws -> Bool {
+        let behaviour = try await SettingsRepository(database: database).effective(Settings.coverPageBehaviour, forUser: userID).value
+        let cover: Bool
+        let requiresAttachment: Bool
+        switch behaviour {
+        case .automatic: (cover, requiresAttachment) = (true, false)
+        case .automaticRequiresAttachment: (cover, requiresAttachment) = (true, true)
+        case .onDemand: (cover, requiresAttachment) = (asked, false)
+        case .onDemandRequiresAttachment: (cover, requiresAttachment) = (asked, true)
+        case .withBodyText: (cover, requiresAttachment) = (asked && message, false)
+        case .withBodyTextRequiresAttachment: (cover, requiresAttachment) = (asked && message, true)
+        case .none: (cover, requiresAttachment) = (false, false)
+        }
+        if attachments == 0 && requiresAttachment {
+            throw SubmissionError.refused(.noAttachment, "your account sends a cover page only with at least one attached document")
+        }
+        if attachments == 0 && !cover {
+            let why = switch behaviour {
+            case .none: "your account does not add cover pages; attach at least one document"
+            case .withBodyText, .withBodyTextRequiresAttachment: "a cover page needs a message; attach a document or write one"
+            default: "attach at least one document, or ask for a cover page"
+            }
+            throw SubmissionError.refused(.noAttachment, why)
+        }
+        return cover
+    }
+
     /// The template a submission of `userID` uses: `requested` when it is open to them, the
     /// assigned one when nothing was asked for; a refusal otherwise.
     public func choose(_ requested: String?, forUser userID: Int64) async throws -> String {

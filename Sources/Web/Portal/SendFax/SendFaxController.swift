@@ -58,7 +58,14 @@ struct SendFaxController: Sendable {
             do { _ = try E164Number(parsing: number) } catch { return try await again("\(number) is not a fax number: \(error.description)") }
         }
         let files = form.allFiles("files")
-        guard !files.isEmpty || cover else { return try await again("Attach at least one document, or ask for a cover page.") }
+        // The level's cover page behaviour may add a cover page unasked, or refuse a fax without documents.
+        let withCover: Bool
+        do {
+            withCover = try await CoverPageCatalog(database: database).decide(asked: cover, attachments: files.count, message: !coverMessage.isEmpty,
+                                                                              forUser: session.user.id)
+        } catch let refusal as SubmissionError {
+            return try await again(refusal.description)
+        }
         var types: [String] = []
         for file in files {
             let ext = (file.filename as NSString).pathExtension.lowercased()
@@ -70,7 +77,7 @@ struct SendFaxController: Sendable {
         guard let companyID = session.companyID else { return try await again("Only users of a company can send faxes.") }
         // The cover page's template must be open to the sender (their level's, or only the assigned one).
         var coverRequest: CoverPageRequest?
-        if cover {
+        if withCover {
             do {
                 let template = try await CoverPageCatalog(database: database).choose(coverTemplate, forUser: session.user.id)
                 coverRequest = CoverPageRequest(template: template, subject: coverSubject, message: coverMessage)
@@ -95,7 +102,7 @@ struct SendFaxController: Sendable {
             }
             let ids = try await FaxScheduler(database: database).submit(
                 OutboundSubmission(recipients: numbers, callerID: callerID.isEmpty ? nil : callerID, quality: quality,
-                                   documentIDs: stored.filter { $0 != coverDocumentID }, coverPage: cover, coverDocumentID: coverDocumentID),
+                                   documentIDs: stored.filter { $0 != coverDocumentID }, coverPage: withCover, coverDocumentID: coverDocumentID),
                 userID: session.user.id, scope: session.scope)
             return PageRenderer.redirect(ids.count == 1 ? "/faxes/\(ids[0])" : "/outbox")
         } catch {
