@@ -111,6 +111,36 @@ struct AdminCoverPagesTests {
         }
     }
 
+    @Test func theSendFormFollowsTheLevelsBehaviourAndAssignedTemplate() async throws {
+        try await PortalHarness.with { h in
+            // setup: company A adds a cover page to every fax, with its uploaded template
+            let settings = SettingsRepository(database: h.database)
+            let template = try await CoverPageRepository(database: h.database).create(
+                accountID: h.companyA.id, name: "Clinic cover", bytes: Array("# CLINIC A\n{{subject}}\n".utf8), scope: h.platform.scope)
+            try await settings.set(Settings.coverPageTemplate, to: template.key, atAccount: h.companyA.id, scope: h.platform.scope)
+            try await settings.set(Settings.coverPageBehaviour, to: .automatic, atAccount: h.companyA.id, scope: h.platform.scope)
+            let alice = h.browser()
+            try await alice.signIn("alice@clinic-a.example", PortalHarness.password)
+            let pdf = Array("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n".utf8)
+            // act: a fax without ticking "Add a cover page"
+            let sent = try await alice.postMultipart(
+                "/send", fields: [("csrf", TestBrowser.csrf(in: try await alice.get("/send").text) ?? ""), ("recipients", "+12065550100"),
+                                  ("cover_subject", "Lab results")],
+                files: [("files", "a.pdf", "application/pdf", pdf)])
+            // check: the cover page was added with the assigned template and the subject
+            #expect(sent.status == 303)
+            let cover = try #require(try await h.database.query("SELECT document_id FROM fax_documents WHERE role = 'cover'").first?.get("document_id", as: Int64.self))
+            let request = try CoverPageRequest.decoded(from: try await h.vault.documents.read(cover, companyID: h.companyA.id, reader: .system(purpose: "test")))
+            #expect(request.template == template.key && request.subject == "Lab results")
+            // with "no cover pages", a cover-only fax has nothing to send
+            try await settings.set(Settings.coverPageBehaviour, to: CoverPageBehaviour.none, atAccount: h.companyA.id, scope: h.platform.scope)
+            let refused = try await alice.postMultipart(
+                "/send", fields: [("csrf", TestBrowser.csrf(in: try await alice.get("/send").text) ?? ""), ("recipients", "+12065550100"), ("cover", "on")],
+                files: [])
+            #expect(refused.status == 400 && refused.text.contains("does not add cover pages"))
+        }
+    }
+
     static func adminB(_ h: PortalHarness) async throws -> (TestBrowser, String) {
         try await h.users.grant(userID: h.userB.id, accountID: h.companyB.id, rights: AdminRight.all, scope: h.platform.scope)
         let browser = h.browser()
