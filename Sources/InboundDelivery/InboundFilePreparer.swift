@@ -30,14 +30,8 @@ public struct InboundFilePreparer: Sendable {
         try Data(bytes).write(to: input)
         let stamped = work.url("delivery.tif")
         if let stamp = options.stamp {
-            let pages = try FaxTIFF.readPages(input)
-            var out: [FaxPage] = []
-            for (index, page) in pages.enumerated() {
-                guard index == 0 || stamp.pages == .every else { out.append(page); continue }
-                let text = InboundTokens.stamp(stamp.text, fax: fax, options: options, page: index + 1)
-                out.append(try FaxPageStamp.stamp(text, on: page, at: stamp.position == .header ? .top : .bottom))
-            }
-            try FaxTIFF.write(out, to: stamped)
+            let pages = try FaxPageStamp.stamp(try FaxTIFF.readPages(input), with: stamp, fax: fax, options: options)
+            try FaxTIFF.write(pages, to: stamped)
         } else {
             try FileManager.default.copyItem(at: input, to: stamped)
         }

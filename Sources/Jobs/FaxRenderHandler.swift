@@ -44,8 +44,10 @@ struct FaxRenderHandler: WorkHandler {
         }
         do {
             if let cover {
-                let template: CoverPageTemplate
-                do { template = try CoverPageTemplate.load(named: cover.template, from: coverPageDirectory) } catch {
+                // An uploaded template (custom-<id>) of the fax's level or above, or a built-in file.
+                guard let template = try await CoverPageTemplate.load(
+                    key: cover.template, accountID: job.accountID, uploaded: CoverPageRepository(database: scheduler.database), directory: coverPageDirectory)
+                else {
                     try await scheduler.renderingFailed(faxID: faxID, reason: "there is no cover page template named \(cover.template)")
                     return
                 }

@@ -78,7 +78,7 @@ struct AdminBrowserTests {
             let departments = try await accounts.children(of: company.id, scope: platform.scope).map(\.name)
             #expect(departments.sorted() == ["Cardiology", "Imaging"])
             #expect(try await SettingsRepository(database: test.database).effective(Settings.timeZone, forUser: uma.id).value == "America/New_York")
-            for name in ["admin-tree", "admin-settings", "admin-settings-user-outbox", "admin-user-created", "admin-number-returned", "admin-limited-refused"] {
+            for name in ["admin-tree", "admin-settings", "admin-settings-user-outbox", "admin-stamp-preview", "admin-user-created", "admin-number-returned", "admin-limited-refused"] {
                 #expect(FileManager.default.fileExists(atPath: root + "/var/screenshots/\(name).png"), "no screenshot \(name)")
             }
         }

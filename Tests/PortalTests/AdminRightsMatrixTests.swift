@@ -106,8 +106,9 @@ struct AdminRightsMatrixTests {
                 return try await trunkRepository.create(Trunk(name: "trunk \(serial)", host: "192.0.2.\(serial % 250 + 1)"), owner: owner.id, scope: scope).id
             }
             let trunks: [Placement: Int64] = [.own: try await trunk(h.reseller), .sibling: try await trunk(reseller2), .other: try await trunk(reseller3)]
-            func path(_ route: AdminRoute, account: Int64, user: Int64, number: Int64, trunk: Int64) -> String {
+            func path(_ route: AdminRoute, account: Int64, user: Int64, number: Int64, trunk: Int64, coverPage: Int64 = 0) -> String {
                 let p = route.path.replacingOccurrences(of: ":account", with: "\(account)")
+                    .replacingOccurrences(of: ":coverpage", with: "\(coverPage)")
                     .replacingOccurrences(of: ":trunk", with: "\(trunk)")
                     .replacingOccurrences(of: ":user", with: "\(user)").replacingOccurrences(of: ":number", with: "\(number)")
                     .replacingOccurrences(of: ":tab", with: "fax").replacingOccurrences(of: ":key", with: "locale.time_zone")
@@ -136,7 +137,13 @@ struct AdminRightsMatrixTests {
                 let freshUserInA1 = try await freshUser(a1)
                 let freshNumber = try await assignedNumber(to: try await freshUser(a1), company: h.companyA)
                 let freshTrunk = route.target == .trunk ? try await trunk(h.reseller) : 0
-                let allowed = try await call(route, c.only[right]!, path(route, account: freshAccount.id, user: freshUserInA1.id, number: freshNumber.id, trunk: freshTrunk))
+                // routes naming a cover page template get one of the fresh node's own
+                let freshCoverPage = route.path.contains(":coverpage")
+                    ? try await CoverPageRepository(database: h.database).create(
+                        accountID: freshAccount.id, name: "matrix " + UUID().uuidString.prefix(8), bytes: Array("# MATRIX\n".utf8), scope: scope).id
+                    : 0
+                let allowed = try await call(route, c.only[right]!, path(route, account: freshAccount.id, user: freshUserInA1.id, number: freshNumber.id,
+                                                                         trunk: freshTrunk, coverPage: freshCoverPage))
                 #expect(allowed != 403 && allowed != 404 && allowed < 500, "\(route): allowed caller got \(allowed)")
                 // without the right (alone, or every other right) in the own subtree: 403
                 let ownPath = path(route, account: own.account, user: own.user, number: own.number, trunk: trunks[.own]!)

@@ -204,7 +204,8 @@ public struct MailIntake: Sendable {
                 documentIDs.append(stored.id)
             }
             if cover {
-                let fields = CoverPageRequest(subject: mail.subject, message: mail.bodyText, senderName: mail.fromName)
+                let template = try await CoverPageCatalog(database: database).choose(nil, forUser: user.id)
+                let fields = CoverPageRequest(template: template, subject: mail.subject, message: mail.bodyText, senderName: mail.fromName)
                 let stored = try await documents.put(
                     companyID: companyID, accountID: user.accountID, kind: .original, contentType: CoverPageRequest.contentType,
                     bytes: try fields.encoded(), now: now)

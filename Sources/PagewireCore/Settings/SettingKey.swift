@@ -84,7 +84,8 @@ public enum Settings {
     public static let inboundFileType = SettingKey("fax.inbound_file_type", default: InboundFileType.pdf)
     public static let pageSeparation = SettingKey("fax.page_separation", default: false)
     public static let metadata = SettingKey("fax.metadata", default: FaxMetadataFormat.none)
-    public static let coverPageTemplate = SettingKey("coverpage.template", default: "default") { value in
+    /// The cover page template assigned to the level: `plain`, `healthcare` or `custom-<id>` (an uploaded one).
+    public static let coverPageTemplate = SettingKey("coverpage.template", default: "plain") { value in
         value.isEmpty || value.count > 100 ? "a template name has 1 to 100 characters" : nil
     }
     public static let coverPageBehaviour = SettingKey("coverpage.behaviour", default: CoverPageBehaviour.onDemand)

@@ -127,7 +127,8 @@ extension Settings {
     /// The header/footer stamp, if any.
     public static let inboundStamp = SettingKey("fax.stamp", default: InboundStamp?.none) { stamp in
         guard let stamp else { return nil }
-        return stamp.text.isEmpty || stamp.text.count > 200 || stamp.text.contains("\n") ? "the stamp is one line of 1 to 200 characters" : nil
+        if stamp.text.isEmpty || stamp.text.count > 200 || stamp.text.contains("\n") { return "the stamp is one line of 1 to 200 characters" }
+        return InboundStamp.tokenProblem(in: stamp.text)
     }
 
     /// The company's archive of faxes, if any (set at company level; inherited like every key).

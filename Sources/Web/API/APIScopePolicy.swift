@@ -10,6 +10,7 @@ import PagewireCore
 /// | `GET /v1/me` | none |
 /// | `GET /v1/faxes…` | `fax.read` |
 /// | other methods on `/v1/faxes…` | `fax.send` |
+/// | `GET /v1/coverpages` | `fax.read` |
 /// | `/v1/inbound…` | `inbound.read` |
 /// | `/v1/audit-log`, `/v1/reports…` | `reports.read` |
 /// | `/v1/apps…` | never (apps are managed with a person's credentials) |
@@ -24,6 +25,8 @@ enum APIScopePolicy {
         switch first {
         case "me": return nil
         case "faxes": return method == .get ? "fax.read" : "fax.send"
+        // the cover page templates a sender may use
+        case "coverpages": return "fax.read"
         case "inbound": return "inbound.read"
         case "audit-log", "reports": return "reports.read"
         case "apps": return personalOnly

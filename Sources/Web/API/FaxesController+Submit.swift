@@ -31,6 +31,24 @@ extension FaxesController {
                           detail: "send application/json or multipart/form-data")
         }
         var checked = try input.checked(idempotencyKey: key)
+        // The sender's level decides whether there is a cover page (its behaviour) and which
+        // templates are open (uploaded ones, restrict to assigned).
+        let catalog = CoverPageCatalog(database: scheduler.database)
+        let withCover = try await catalog.decide(
+            asked: checked.cover != nil, attachments: checked.files.count + checked.documentIDs.count,
+            message: !(checked.cover?.message ?? "").isEmpty, forUser: principal.userID)
+        if withCover {
+            var cover = checked.cover ?? CoverPageRequest()
+            do {
+                cover.template = try await catalog.choose(input.coverPage?.template, forUser: principal.userID)
+            } catch let error as CoverPageError {
+                throw Problem.invalid(error.description, field: "cover_page.template")
+            }
+            checked.cover = cover
+        } else {
+            checked.cover = nil
+        }
+        checked.submission.coverPage = withCover
         checked.submission.recipients = try await resolve(checked.recipients, scope: principal.scope)
 
         // A repeat is answered from the first submission before anything is stored again.

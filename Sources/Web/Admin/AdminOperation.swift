@@ -24,6 +24,8 @@ enum AdminOperation: String, CaseIterable, Sendable {
     case viewTrunks, manageTrunks
     // Single sign-on (a company's OpenID Connect provider; issue 11): part of the security policy
     case viewSSO, changeSSO
+    // Emergency contacts, the inbound header/footer stamp, cover page templates
+    case viewEmergencyContacts, changeEmergencyContacts, viewHeaderFooter, changeHeaderFooter, viewCoverPages, manageCoverPages
 
     /// The right the operation needs on the target's node (through a grant at or above it).
     var right: AdminRight {
@@ -43,6 +45,11 @@ enum AdminOperation: String, CaseIterable, Sendable {
         case .viewTrunks, .manageTrunks: .settings
         case .viewSSO: .viewSecurityPolicy
         case .changeSSO: .manageSecurityPolicy
+        case .viewEmergencyContacts: .viewEmergencyContacts
+        case .changeEmergencyContacts: .manageEmergencyContacts
+        case .viewHeaderFooter: .viewHeaderFooter
+        case .changeHeaderFooter: .manageHeaderFooter
+        case .viewCoverPages, .manageCoverPages: .settings
         }
     }
 
@@ -51,7 +58,8 @@ enum AdminOperation: String, CaseIterable, Sendable {
     var changes: Bool {
         switch self {
         case .viewTree, .viewUsers, .viewAdmins, .viewNumbers, .exportNumbers, .viewPool, .viewSettings, .viewRetention,
-             .viewSecurityPolicy, .viewBlocklist, .viewTrunks, .viewDelivery, .viewUsageReport, .viewSSO:
+             .viewSecurityPolicy, .viewBlocklist, .viewTrunks, .viewDelivery, .viewUsageReport, .viewSSO,
+             .viewEmergencyContacts, .viewHeaderFooter, .viewCoverPages:
             false
         default:
             true

@@ -94,6 +94,22 @@ enum AdminRoutes {
         .init(surface: .portal, method: .get, path: "/admin/accounts/:account/sso", operation: .viewSSO),
         .init(surface: .portal, method: .post, path: "/admin/accounts/:account/sso", operation: .changeSSO),
         .init(surface: .portal, method: .post, path: "/admin/accounts/:account/sso/delete", operation: .changeSSO),
+        // security policy templates, emergency contacts, header/footer stamp, cover page templates
+        .init(surface: .portal, method: .post, path: "/admin/accounts/:account/security/template", operation: .changeSecurityPolicy),
+        .init(surface: .portal, method: .get, path: "/admin/accounts/:account/contacts", operation: .viewEmergencyContacts),
+        .init(surface: .portal, method: .post, path: "/admin/accounts/:account/contacts", operation: .changeEmergencyContacts),
+        .init(surface: .portal, method: .post, path: "/admin/accounts/:account/contacts/reset", operation: .changeEmergencyContacts),
+        .init(surface: .portal, method: .get, path: "/admin/accounts/:account/stamp", operation: .viewHeaderFooter),
+        .init(surface: .portal, method: .post, path: "/admin/accounts/:account/stamp", operation: .changeHeaderFooter),
+        .init(surface: .portal, method: .post, path: "/admin/accounts/:account/stamp/reset", operation: .changeHeaderFooter),
+        .init(surface: .portal, method: .post, path: "/admin/accounts/:account/stamp/preview", operation: .viewHeaderFooter),
+        .init(surface: .portal, method: .get, path: "/admin/accounts/:account/stamp/preview.png", operation: .viewHeaderFooter),
+        .init(surface: .portal, method: .get, path: "/admin/accounts/:account/coverpages", operation: .viewCoverPages),
+        .init(surface: .portal, method: .get, path: "/admin/accounts/:account/coverpages/download", operation: .viewCoverPages),
+        .init(surface: .portal, method: .post, path: "/admin/accounts/:account/coverpages", operation: .manageCoverPages),
+        .init(surface: .portal, method: .post, path: "/admin/accounts/:account/coverpages/rename", operation: .manageCoverPages),
+        .init(surface: .portal, method: .post, path: "/admin/accounts/:account/coverpages/delete", operation: .manageCoverPages),
+        .init(surface: .portal, method: .post, path: "/admin/accounts/:account/coverpages/default", operation: .manageCoverPages),
     ]
 
     static let api: [AdminRoute] = [
@@ -134,6 +150,20 @@ enum AdminRoutes {
         .init(surface: .api, method: .get, path: "accounts/:account/sso", operation: .viewSSO),
         .init(surface: .api, method: .put, path: "accounts/:account/sso", operation: .changeSSO),
         .init(surface: .api, method: .delete, path: "accounts/:account/sso", operation: .changeSSO),
+        .init(surface: .api, method: .get, path: "accounts/:account/security-policy", operation: .viewSecurityPolicy),
+        .init(surface: .api, method: .put, path: "accounts/:account/security-policy", operation: .changeSecurityPolicy),
+        .init(surface: .api, method: .delete, path: "accounts/:account/security-policy", operation: .changeSecurityPolicy),
+        .init(surface: .api, method: .get, path: "accounts/:account/emergency-contacts", operation: .viewEmergencyContacts),
+        .init(surface: .api, method: .put, path: "accounts/:account/emergency-contacts", operation: .changeEmergencyContacts),
+        .init(surface: .api, method: .delete, path: "accounts/:account/emergency-contacts", operation: .changeEmergencyContacts),
+        .init(surface: .api, method: .get, path: "accounts/:account/stamp", operation: .viewHeaderFooter),
+        .init(surface: .api, method: .put, path: "accounts/:account/stamp", operation: .changeHeaderFooter),
+        .init(surface: .api, method: .delete, path: "accounts/:account/stamp", operation: .changeHeaderFooter),
+        .init(surface: .api, method: .post, path: "accounts/:account/stamp/preview", operation: .viewHeaderFooter),
+        .init(surface: .api, method: .get, path: "accounts/:account/coverpages", operation: .viewCoverPages),
+        .init(surface: .api, method: .post, path: "accounts/:account/coverpages", operation: .manageCoverPages),
+        .init(surface: .api, method: .patch, path: "accounts/:account/coverpages/:coverpage", operation: .manageCoverPages),
+        .init(surface: .api, method: .delete, path: "accounts/:account/coverpages/:coverpage", operation: .manageCoverPages),
     ]
 
     /// The route registered at `method path` on `surface`; a handler for an unlisted route is a

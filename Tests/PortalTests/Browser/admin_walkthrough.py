@@ -119,6 +119,24 @@ def main() -> int:
         shot(user, "admin-settings-user-outbox")
         print("settings: the user sees the override at once", flush=True)
 
+        # The inbound header/footer preview follows the format as it is typed (the page's script)
+        admin.get(args.base + f"/admin/accounts/{args.company}/settings/custom")
+        wait_admin.until(EC.presence_of_element_located((By.ID, "stamp-text")))
+        if not admin.find_element(By.ID, "stamp-enabled").is_selected():
+            admin.find_element(By.ID, "stamp-enabled").click()
+        stamp = admin.find_element(By.ID, "stamp-text")
+        stamp.clear()
+        stamp.send_keys("Fax {fax_id} page {page}")
+        wait_admin.until(lambda d: "Fax+%7Bfax_id%7D+page+%7Bpage%7D" in (d.find_element(By.ID, "stamp-preview-1").get_attribute("src") or ""))
+        wait_admin.until(lambda d: d.execute_script("var i = document.getElementById('stamp-preview-1'); return i.complete && i.naturalWidth > 0;"))
+        stamp.send_keys(" {bogus}")
+        wait_admin.until(EC.visibility_of_element_located((By.ID, "stamp-error")))
+        if "{bogus} is not a token" not in admin.find_element(By.ID, "stamp-error").text:
+            return fail("a bad token in the header/footer shows no reason")
+        admin.execute_script("document.getElementById('stamp-error').scrollIntoView()")
+        shot(admin, "admin-stamp-preview")
+        print("header/footer: the preview follows the typed format and explains a bad token", flush=True)
+
         # Create a user with a generated password, shown once
         admin.get(args.base + f"/admin/accounts/{args.company}/users")
         admin.find_element(By.ID, "display_name").send_keys("Nico New")

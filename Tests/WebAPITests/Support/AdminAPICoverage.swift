@@ -72,5 +72,50 @@ enum AdminAPICoverage {
         #expect(try await client.call(.delete, "/v1/trunks/\(trunkID)", token: resellerToken).status == .noContent)
         #expect(try await client.call(.put, "/v1/users/\(f.alice.id)/rights", token: f.adminAToken, json: #"{"rights":[]}"#).status == .ok)
         try await SettingsRepository(database: f.database).reset(Settings.maximumNumberInventory, atAccount: reseller, scope: f.platform.scope)
+        try await exerciseSettingsParts(f, client)
+    }
+
+    /// Security policy (templates), emergency contacts, the header/footer and its preview, cover
+    /// page templates (AdminSettingsPartsAPITests covers the behaviour). Leaves nothing set.
+    static func exerciseSettingsParts(_ f: APIFixture, _ client: any TestClientProtocol) async throws {
+        let node = "/v1/accounts/\(f.departmentA.id)"
+        #expect(try await client.call(.get, node + "/security-policy", token: f.adminAToken).status == .ok)
+        #expect(try await client.call(.put, node + "/security-policy", token: f.adminAToken, json: #"{"template":"relaxed"}"#).status == .ok)
+        #expect(try await client.call(.put, node + "/security-policy", token: f.adminAToken, json: #"{}"#).status == .unprocessableContent)
+        #expect(try await client.call(.put, node + "/security-policy", token: f.adminAToken, json: "[").status == .badRequest)
+        #expect(try await client.call(.delete, node + "/security-policy", token: f.adminAToken).status == .ok)
+        #expect(try await client.call(.get, node + "/security-policy", token: f.bobToken).status == .notFound)
+        #expect(try await client.call(.get, node + "/emergency-contacts", token: f.adminAToken).status == .ok)
+        #expect(try await client.call(.put, node + "/emergency-contacts", token: f.adminAToken,
+                                      json: #"{"contacts":[{"name":"N","email":"n@clinic-a.test","phone":"+12065550100","role":"Primary"}]}"#).status == .ok)
+        #expect(try await client.call(.put, node + "/emergency-contacts", token: f.adminAToken, json: #"{"contacts":[{"name":"N","email":"n","phone":"1"}]}"#).status == .unprocessableContent)
+        #expect(try await client.call(.put, node + "/emergency-contacts", token: f.adminAToken, json: "{}").status == .badRequest)
+        #expect(try await client.call(.delete, node + "/emergency-contacts", token: f.adminAToken).status == .ok)
+        #expect(try await client.call(.get, node + "/emergency-contacts", token: f.aliceToken).status == .forbidden)
+        #expect(try await client.call(.get, node + "/stamp", token: f.adminAToken).status == .ok)
+        #expect(try await client.call(.put, node + "/stamp", token: f.adminAToken, json: #"{"text":"Fax {fax_id}","pages":"first"}"#).status == .ok)
+        #expect(try await client.call(.put, node + "/stamp", token: f.adminAToken, json: #"{"text":"Fax {id}"}"#).status == .unprocessableContent)
+        #expect(try await client.call(.put, node + "/stamp", token: f.adminAToken, json: "[").status == .badRequest)
+        #expect(try await client.call(.delete, node + "/stamp", token: f.adminAToken).status == .ok)
+        #expect(try await client.call(.post, node + "/stamp/preview", token: f.adminAToken, json: #"{"text":"Page {page}","page":2}"#).status == .ok)
+        #expect(try await client.call(.post, node + "/stamp/preview", token: f.adminAToken, json: #"{"text":"Page {pg}"}"#).status == .unprocessableContent)
+        #expect(try await client.call(.post, node + "/stamp/preview", token: f.adminAToken, json: "[").status == .badRequest)
+        #expect(try await client.call(.post, node + "/stamp/preview", token: f.bobToken, json: "{}").status == .notFound)
+        let created = try await client.call(.post, node + "/coverpages", token: f.adminAToken, json: ##"{"name":"Spec cover","source":"# SPEC\n"}"##)
+        #expect(created.status == .created)
+        let coverID = try #require(created.object["id"] as? Int)
+        #expect(try await client.call(.post, node + "/coverpages", token: f.adminAToken, json: ##"{"name":"Spec cover","source":"# SPEC\n"}"##).status == .conflict)
+        #expect(try await client.call(.post, node + "/coverpages", token: f.adminAToken, json: #"{"name":"Bad","source":"%PDF-1.4"}"#).status == .unprocessableContent)
+        #expect(try await client.call(.post, node + "/coverpages", token: f.adminAToken, json: "[").status == .badRequest)
+        #expect(try await client.call(.get, node + "/coverpages?only=mine", token: f.adminAToken).status == .ok)
+        #expect(try await client.call(.get, node + "/coverpages", token: f.bobToken).status == .notFound)
+        #expect(try await client.call(.patch, node + "/coverpages/\(coverID)", token: f.adminAToken, json: #"{"name":"Spec cover 2"}"#).status == .ok)
+        #expect(try await client.call(.patch, node + "/coverpages/\(coverID)", token: f.adminAToken, json: ##"{"source":"# {{nope}}"}"##).status == .unprocessableContent)
+        #expect(try await client.call(.patch, node + "/coverpages/\(coverID)", token: f.adminAToken, json: "[").status == .badRequest)
+        #expect(try await client.call(.get, "/v1/coverpages", token: f.aliceToken).status == .ok)
+        #expect(try await client.call(.get, "/v1/coverpages", token: nil).status == .unauthorized)
+        #expect(try await client.call(.delete, node + "/coverpages/\(coverID)", token: f.adminAToken).status == .noContent)
+        #expect(try await client.call(.delete, node + "/coverpages/\(coverID)", token: f.adminAToken).status == .notFound)
+        #expect(try await client.call(.patch, node + "/coverpages/\(coverID)", token: f.adminAToken, json: "{}").status == .notFound)
     }
 }

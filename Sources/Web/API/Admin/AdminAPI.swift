@@ -12,5 +12,11 @@ enum AdminAPI {
         NumbersAPIController(database: database).addRoutes(to: routes)
         UsageReportAPIController(database: database).addRoutes(to: routes)
         DeliveryAPIController(delivery: DeliverySettings(database: database, transit: transit)).addRoutes(to: routes)
+        SecurityPolicyAPIController(database: database).addRoutes(to: routes)
+        EmergencyContactsAPIController(database: database).addRoutes(to: routes)
+        StampAPIController(database: database).addRoutes(to: routes)
+        let coverPages = CoverPagesAPIController(database: database)
+        coverPages.addRoutes(to: routes)
+        coverPages.addUserRoutes(to: api)
     }
 }

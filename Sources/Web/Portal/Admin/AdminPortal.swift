@@ -16,7 +16,7 @@ struct AdminPortal: Sendable {
         router.get("/admin") { _, context -> Response in
             let session = try context.requireSession()
             for operation in [AdminOperation.viewTree, .viewUsers, .viewNumbers, .viewSettings, .viewSecurityPolicy, .viewBlocklist, .viewAdmins, .viewTrunks, .viewPool,
-                              .viewUsageReport] {
+                              .viewUsageReport, .viewHeaderFooter, .viewEmergencyContacts] {
                 guard let target = try? await authorizer.authorize(operation, userID: session.user.id, reference: .caller) else { continue }
                 return PageRenderer.redirect(AdminTabs.href(operation, target.account.id))
             }
@@ -28,7 +28,11 @@ struct AdminPortal: Sendable {
         NumbersAdminController(database: database, renderer: renderer).addRoutes(to: routes)
         NumberPickerController(database: database, renderer: renderer).addRoutes(to: routes)
         AdminsAdminController(database: database, renderer: renderer).addRoutes(to: routes)
-        SettingsAdminController(database: database, renderer: renderer).addRoutes(to: routes)
+        let settingsPages = SettingsAdminController(database: database, renderer: renderer)
+        settingsPages.addRoutes(to: routes)
+        StampAdminController(database: database, settingsPages: settingsPages).addRoutes(to: routes)
+        EmergencyContactsAdminController(database: database, renderer: renderer).addRoutes(to: routes)
+        CoverPagesAdminController(database: database, renderer: renderer).addRoutes(to: routes)
         PoolAdminController(database: database, renderer: renderer).addRoutes(to: routes)
         TrunksAdminController(database: database, renderer: renderer, transit: transit).addRoutes(to: routes)
         RetentionAdminController(database: database, renderer: renderer).addRoutes(to: routes)
@@ -60,6 +64,9 @@ struct AdminTabs: Sendable {
         case .viewTrunks: "/admin/accounts/\(id)/trunks"
         case .viewPool: "/admin/accounts/\(id)/pool"
         case .viewUsageReport: "/admin/accounts/\(id)/reports"
+        case .viewHeaderFooter: "/admin/accounts/\(id)/stamp"
+        case .viewEmergencyContacts: "/admin/accounts/\(id)/contacts"
+        case .viewCoverPages: "/admin/accounts/\(id)/coverpages"
         default: "/admin/accounts/\(id)"
         }
     }

@@ -36,6 +36,20 @@ struct SettingsAdminModel: Sendable {
     let canChange: Bool
     let notice: String?
     let error: String?
+    /// The Custom tab's inbound header/footer section, for callers with the header/footer right.
+    var stamp: StampAdminModel? = nil
+    /// The Security tab's templates, for callers who may change the policy.
+    var securityTemplates: [SecurityTemplateOption] = []
+    var hasSecurityTemplates = false
+    /// False when the caller sees the tab only for a section (the header/footer) and not its settings.
+    var showsFields = true
+}
+
+/// A security policy template the Security tab can load (`SecurityPolicyTemplate`).
+struct SecurityTemplateOption: Sendable {
+    let id: String
+    let name: String
+    let summary: String
 }
 
 extension SettingsAdminModel {
@@ -47,6 +61,12 @@ extension SettingsAdminModel {
             links += SettingsTab.allCases.filter { !$0.isSecurity }.map {
                 TabLink(href: "/admin/accounts/\(id)/settings/\($0.rawValue)", label: $0.title, current: $0.title == current)
             }
+        } else if target.may(.viewHeaderFooter) {
+            // The Custom tab with only its header/footer section.
+            links.append(TabLink(href: "/admin/accounts/\(id)/stamp", label: SettingsTab.custom.title, current: current == SettingsTab.custom.title))
+        }
+        if target.may(.viewCoverPages) {
+            links.append(TabLink(href: "/admin/accounts/\(id)/coverpages", label: "Cover page templates", current: current == "Cover page templates"))
         }
         if target.may(.viewDelivery) { links.append(TabLink(href: "/admin/accounts/\(id)/delivery", label: "Delivery and archive", current: current == "Delivery")) }
         if target.account.kind == .company, target.may(.viewRetention) {
@@ -57,17 +77,20 @@ extension SettingsAdminModel {
         if target.account.kind == .company, target.may(.viewSSO) {
             links.append(TabLink(href: "/admin/accounts/\(id)/sso", label: "Single sign-on", current: current == "Single sign-on"))
         }
+        if target.may(.viewEmergencyContacts) {
+            links.append(TabLink(href: "/admin/accounts/\(id)/contacts", label: "Emergency contacts", current: current == "Emergency contacts"))
+        }
         return links
     }
 
     static func query(_ tab: SettingsTab, _ target: AdminTarget, database: Database, canChange: Bool, action: String,
-                      notice: String? = nil, error: String? = nil) async throws -> SettingsAdminModel {
+                      notice: String? = nil, error: String? = nil, showsFields: Bool = true) async throws -> SettingsAdminModel {
         let settings = SettingsRepository(database: database)
         let node = target.account
         var origins = SettingOriginText(node: node.id, scope: target.scope, database: database)
         var seenKeys = Set<String>()
         var fields: [Field] = []
-        for field in tab.fields(at: node.kind) {
+        for field in showsFields ? tab.fields(at: node.kind) : [] {
             let (value, origin) = try await field.read(settings, node.id, target.scope)
             let (originText, overridden) = try await origins.describe(origin)
             let firstOfKey = seenKeys.insert(field.keyName).inserted
@@ -82,7 +105,7 @@ extension SettingsAdminModel {
         }
         return SettingsAdminModel(
             tabs: AdminTabs(target, current: "Settings"), settingTabs: tabLinks(target, current: tab.title), title: tab.title,
-            action: action, fields: fields, canChange: canChange, notice: notice, error: error)
+            action: action, fields: fields, canChange: canChange && showsFields, notice: notice, error: error, showsFields: showsFields)
     }
 }
 

@@ -31,6 +31,15 @@ struct SettingsAdminController: Sendable {
         routes.post("/admin/accounts/:account/security/reset") { _, context, target in
             try await reset(.security, context, target)
         }
+        // A template fills every field of the policy at this level in one action; the admin may adjust it afterwards.
+        routes.post("/admin/accounts/:account/security/template") { _, context, target in
+            guard let template = context.form["template"].flatMap(SecurityPolicyTemplate.named) else {
+                return try await page(.security, context, target, error: "Choose a security policy template.", status: .badRequest)
+            }
+            try await SettingsRepository(database: database).set(Settings.securityPolicy, to: template.policy, atAccount: target.account.id,
+                                                                 scope: target.scope, by: actor(context))
+            return PageRenderer.redirect(base(.security, target) + "?saved=1")
+        }
         routes.get("/admin/accounts/:account/blocklist") { request, context, target in
             let q = request.uri.queryParameters
             return try await blocklist(context, target, search: q["q"].map(String.init) ?? "",
@@ -105,11 +114,21 @@ struct SettingsAdminController: Sendable {
         return PageRenderer.redirect(base(tab, target) + "?saved=1")
     }
 
-    private func page(_ tab: SettingsTab, _ context: PortalRequestContext, _ target: AdminTarget, notice: String? = nil, error: String? = nil,
-                      status: HTTPResponse.Status = .ok) async throws -> Response {
+    /// The page of `tab`; the Custom tab carries the header/footer section (with `stampDraft`, unsaved
+    /// values to preview) when the caller has that right, the Security tab its templates.
+    func page(_ tab: SettingsTab, _ context: PortalRequestContext, _ target: AdminTarget, notice: String? = nil, error: String? = nil,
+              status: HTTPResponse.Status = .ok, stampDraft: StampAdminModel.Draft? = nil, stampError: String? = nil) async throws -> Response {
         let canChange = target.may(tab.isSecurity ? .changeSecurityPolicy : .changeSettings)
-        let model = try await SettingsAdminModel.query(tab, target, database: database, canChange: canChange, action: base(tab, target),
-                                                       notice: notice, error: error)
+        let showsFields = target.may(tab.isSecurity ? .viewSecurityPolicy : .viewSettings)
+        var model = try await SettingsAdminModel.query(tab, target, database: database, canChange: canChange, action: base(tab, target),
+                                                       notice: notice, error: error, showsFields: showsFields)
+        if tab == .custom, target.may(.viewHeaderFooter) {
+            model.stamp = try await StampAdminModel.query(target, database: database, draft: stampDraft, error: stampError)
+        }
+        if tab == .security, target.may(.changeSecurityPolicy) {
+            model.securityTemplates = SecurityPolicyTemplate.builtIn.map { SecurityTemplateOption(id: $0.id, name: $0.name, summary: $0.summary) }
+            model.hasSecurityTemplates = true
+        }
         return try renderer.render("admin/settings", title: "\(tab.title) settings", page: model, context: context, current: "/admin", status: status)
     }
 

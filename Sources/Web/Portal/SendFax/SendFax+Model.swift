@@ -21,6 +21,11 @@ struct SendFaxModel: Sendable {
     let hasDocuments: Bool
     let qualities: [Option]
     let coverPage: Bool
+    /// The cover page templates open to the sender (only the assigned one when their level restricts them).
+    var coverTemplates: [Option] = []
+    var coverRestricted = false
+    var coverSubject = ""
+    var coverMessage = ""
     let callerID: String
     let error: String?
     let maxUploadMiB: Int

@@ -49,10 +49,14 @@ struct SendFaxController: Sendable {
         let quality = FaxQuality(rawValue: form["quality"] ?? "fine") ?? .fine
         let cover = form["cover"] == "on"
         let callerID = (form["caller_id"] ?? "").trimmingCharacters(in: .whitespaces)
+        let coverTemplate = form["cover_template"].flatMap { $0.isEmpty ? nil : $0 }
+        let coverSubject = (form["cover_subject"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let coverMessage = (form["cover_message"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         func again(_ error: String) async throws -> Response {
             let model = try await SendFaxModel.query(
                 session: session, database: database, library: library, recipients: form["recipients"] ?? "", checkedContacts: contactIDs,
-                checkedGroups: groupIDs, checkedDocuments: documentIDs, quality: quality.rawValue, coverPage: cover, callerID: callerID, error: error)
+                checkedGroups: groupIDs, checkedDocuments: documentIDs, quality: quality.rawValue, coverPage: cover, callerID: callerID, error: error,
+                coverTemplate: coverTemplate, coverSubject: coverSubject, coverMessage: coverMessage)
             return try renderer.render("portal/send", title: "Send fax", page: model, context: context, current: "/send", status: .badRequest)
         }
         // A number reached twice (typed, a contact, a group member) gets one fax.
@@ -79,7 +83,15 @@ struct SendFaxController: Sendable {
             picked.append(entry)
         }
         let files = form.allFiles("files")
-        guard !files.isEmpty || !picked.isEmpty || cover else {
+        // The level's cover page behaviour may add a cover page unasked, or refuse a fax without documents.
+        let withCover: Bool
+        do {
+            withCover = try await CoverPageCatalog(database: database).decide(
+                asked: cover, attachments: files.count + picked.count, message: !coverMessage.isEmpty, forUser: session.user.id)
+        } catch let refusal as SubmissionError {
+            return try await again(refusal.description)
+        }
+        guard !files.isEmpty || !picked.isEmpty || withCover else {
             return try await again("Attach at least one document or pick a stored one, or ask for a cover page.")
         }
         var types: [String] = []
@@ -90,9 +102,28 @@ struct SendFaxController: Sendable {
             }
             types.append(type)
         }
+        // The cover page's template must be open to the sender (their level's, or only the assigned one).
+        var coverRequest: CoverPageRequest?
+        if withCover {
+            do {
+                let template = try await CoverPageCatalog(database: database).choose(coverTemplate, forUser: session.user.id)
+                coverRequest = CoverPageRequest(template: template, subject: coverSubject, message: coverMessage)
+            } catch let error as CoverPageError {
+                return try await again(error.description.prefix(1).uppercased() + error.description.dropFirst() + ".")
+            }
+            if let problem = coverRequest?.problem { return try await again(problem.prefix(1).uppercased() + problem.dropFirst() + ".") }
+        }
         guard let companyID = session.companyID else { return try await again("Only users of a company can send faxes.") }
         var stored: [Int64] = []
         do {
+            var coverDocumentID: Int64?
+            if let coverRequest {
+                let document = try await vault.documents.put(
+                    companyID: companyID, accountID: session.account.id, kind: .original, contentType: CoverPageRequest.contentType,
+                    bytes: try coverRequest.encoded())
+                coverDocumentID = document.id
+                stored.append(document.id)
+            }
             for (file, type) in zip(files, types) {
                 stored.append(try await vault.documents.put(
                     companyID: companyID, accountID: session.account.id, kind: .original, contentType: type, bytes: file.bytes).id)
@@ -107,7 +138,7 @@ struct SendFaxController: Sendable {
             }
             let ids = try await FaxScheduler(database: database).submit(
                 OutboundSubmission(recipients: numbers, callerID: callerID.isEmpty ? nil : callerID, quality: quality,
-                                   documentIDs: stored, coverPage: cover),
+                                   documentIDs: stored.filter { $0 != coverDocumentID }, coverPage: withCover, coverDocumentID: coverDocumentID),
                 userID: session.user.id, scope: session.scope)
             return PageRenderer.redirect(ids.count == 1 ? "/faxes/\(ids[0])" : "/outbox")
         } catch {
