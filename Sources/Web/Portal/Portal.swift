@@ -12,6 +12,8 @@ struct Portal: Sendable {
     let signIn: SignInService
     let vault: Vault
     let stylesheet: ByteBuffer
+    /// `/static/live-status.js`: the outbox's and fax page's status updates.
+    let liveStatusScript: ByteBuffer
     /// The token URL the Apps tab shows (issue 11).
     var oauthIssuer: String = ""
 
@@ -19,6 +21,7 @@ struct Portal: Sendable {
     static func load(configuration: Configuration, database: Database, vault: Vault) async throws -> Portal {
         let renderer = try await PageRenderer.load(resourcesDirectory: configuration.resourcesDirectory)
         let css = try String(contentsOfFile: configuration.resourcesDirectory + "/Public/portal.css", encoding: .utf8)
+        let liveStatus = try String(contentsOfFile: configuration.resourcesDirectory + "/Public/live-status.js", encoding: .utf8)
         return Portal(
             database: database, renderer: renderer,
             brands: BrandCache(repository: BrandRepository(database: database)),
@@ -26,6 +29,7 @@ struct Portal: Sendable {
             signIn: SignInService(database: database),
             vault: vault,
             stylesheet: ByteBuffer(string: css),
+            liveStatusScript: ByteBuffer(string: liveStatus),
             oauthIssuer: configuration.oauthIssuer)
     }
 
@@ -52,6 +56,10 @@ struct Portal: Sendable {
             Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=300"],
                      body: .init(byteBuffer: stylesheet))
         }
+        router.get("/static/live-status.js") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/javascript; charset=utf-8", .cacheControl: "public, max-age=300"],
+                     body: .init(byteBuffer: liveStatusScript))
+        }
         router.get("/brand.css") { _, context in
             Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "no-cache"],
                      body: .init(byteBuffer: ByteBuffer(string: Self.brandCSS(context.brand))))
@@ -60,6 +68,7 @@ struct Portal: Sendable {
         DashboardController(database: database, renderer: renderer).addRoutes(to: router)
         AdminPortal(database: database, renderer: renderer, transit: vault.documents.transit).addRoutes(to: router)
         FaxController(database: database, renderer: renderer).addRoutes(to: router)
+        LiveStatusController(database: database).addRoutes(to: router)
         ResubmitController(database: database, renderer: renderer).addRoutes(to: router)
         ContactsController(database: database, renderer: renderer).addRoutes(to: router)
         SendFaxController(database: database, renderer: renderer, vault: vault).addRoutes(to: router)
