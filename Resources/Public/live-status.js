@@ -48,6 +48,10 @@
         each(document.querySelectorAll("[data-live-final]"), function (note) {
           note.hidden = false;
         });
+        // a final fax can no longer be cancelled
+        each(document.querySelectorAll("[data-live-hide-when-final]"), function (control) {
+          control.hidden = true;
+        });
       }
     });
   }
