@@ -54,6 +54,10 @@ def main() -> int:
         keys = driver.find_elements(By.ID, "totp-key")
         if keys:
             totp["key"] = keys[0].text.replace(" ", "")
+            # enrolment shows the key as a QR code too (drawn by the server as inline SVG)
+            qr = driver.find_element(By.CSS_SELECTOR, "#totp-qr svg")
+            check(qr.is_displayed() and qr.size["width"] >= 100, "the enrolment page shows no QR code")
+            shot("second-factor-enrol")
         check(totp["key"] is not None, "asked for a code before any key was shown")
         step = int(time.time()) // 30
         if step <= totp["last_step"]:
