@@ -33,6 +33,9 @@ def main() -> int:
     parser.add_argument("--screenshots", required=True)
     args = parser.parse_args()
     os.makedirs(args.screenshots, exist_ok=True)
+    stale = os.path.join(args.screenshots, "second-factor-enrol.png")
+    if os.path.exists(stale):
+        os.remove(stale)  # the test reads this run's picture of the QR code
 
     driver, wait = headless_chromium.start(height=1400)
 
