@@ -1,7 +1,9 @@
 extension FaxHistory {
     /// A fax's current status for the portal's live updates: its summary and attempt limit.
     public struct LiveStatus: Sendable, Equatable {
+        /// The fax as its list row shows it.
         public let summary: Summary
+        /// Attempts the fax may take in all (its retry policy's limit).
         public let maxAttempts: Int
     }
 

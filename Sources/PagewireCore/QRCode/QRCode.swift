@@ -15,7 +15,14 @@
 public struct QRCode: Sendable, Equatable {
     /// How much of the symbol may be damaged and still read: about 7 %, 15 %, 25 % or 30 %.
     public enum ErrorCorrection: Sendable, CaseIterable, Equatable {
-        case low, medium, quartile, high
+        /// Level L: about 7 % of the codewords can be restored.
+        case low
+        /// Level M: about 15 %; the usual choice for screens.
+        case medium
+        /// Level Q: about 25 %.
+        case quartile
+        /// Level H: about 30 %.
+        case high
 
         /// The two bits that stand for the level in the format information (L 01, M 00, Q 11, H 10).
         var formatBits: Int {
@@ -35,6 +42,7 @@ public struct QRCode: Sendable, Equatable {
         /// A version outside 1…40, or a minimum above the maximum, or a mask outside 0…7.
         case invalidParameter(String)
 
+        /// The reason in words.
         public var description: String {
             switch self {
             case .tooLong(let bytes, let maximum): "\(bytes) bytes do not fit in a QR code of this size (at most \(maximum))"
