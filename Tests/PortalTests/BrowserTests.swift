@@ -3,11 +3,26 @@ import PagewireCore
 import Testing
 
 /// The portal in a real browser: headless Chromium driven by Selenium (Python, in the venv
-/// that scripts/test prepares) against `pagewire-web serve`. Screenshots of the main pages are
-/// left in var/screenshots for review.
+/// that scripts/test prepares) against `pagewire-web serve`, with `pagewire-jobs`,
+/// `pagewire-telephony serve` and the carrier simulator (`pagewire-telephony simulate`) wired by a
+/// trunk, so a fax sent in the browser is rendered, dialled and delivered for real. Screenshots
+/// of the main pages are left in var/screenshots for review.
 @Suite("Portal in a browser")
 struct BrowserTests {
-    @Test func aUserSignsInImportsContactsSendsAFaxAndSignsOut() async throws {
+    /// Pages of a PDF as poppler's `pdfinfo` counts them (an independent reader).
+    static func pdfPages(_ path: String) throws -> Int? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/pdfinfo")
+        process.arguments = [path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return text.split(separator: "\n").first { $0.hasPrefix("Pages:") }.flatMap { Int($0.dropFirst(6).trimmingCharacters(in: .whitespaces)) }
+    }
+
+    @Test func aUserSignsInImportsContactsSendsAFaxWatchesItDeliveredDownloadsItAndSignsOut() async throws {
         try await TestDatabase.with { test in
             // setup: a company with a vault and one user
             let python = try #require(ProcessInfo.processInfo.environment["PAGEWIRE_TEST_BROWSER_PYTHON"],
@@ -26,14 +41,45 @@ struct BrowserTests {
             defer { try? FileManager.default.removeItem(atPath: directory) }
             let csv = "first_name,last_name,fax\nAda,Lovelace,+12065550101\nBad,Number,123\n,,+12065550102\nAlan,Turing,+441632960123\n"
             try csv.write(toFile: directory + "/contacts.csv", atomically: true, encoding: .utf8)
-            try "%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n".write(toFile: directory + "/letter.pdf", atomically: true, encoding: .utf8)
+            try Data(TestPDF.make(pages: 2)).write(to: URL(fileURLWithPath: directory + "/letter.pdf"))
             try Data(TestPDF.make(pages: 2)).write(to: URL(fileURLWithPath: directory + "/price-list.pdf"))
             let root = TestDatabase.repositoryRoot
+            // one transit key for all processes, made before any of them starts (each would create its own)
+            let keyFile = directory + "/transit.key"
+            _ = try TransitKeyring.loadOrCreate(path: keyFile)
+            let common = [
+                "PAGEWIRE_DATABASE_URL": test.url.urlString, "PAGEWIRE_VAULT_TRANSIT_KEY_FILE": keyFile,
+                "PAGEWIRE_PATHS_RESOURCES": root + "/Resources", "PAGEWIRE_PATHS_VAR": directory,
+            ]
+            // the carrier simulator answers +1 206 555 0100 as a fax machine (SimulatorBehaviour.fax);
+            // the trunk points at the port it logs
+            let simulator = try TestProcess.start("pagewire-telephony", ["simulate"], environment: common.merging([
+                "PAGEWIRE_SIMULATOR_SIP_PORT": "0", "PAGEWIRE_LOG_LEVEL": "info",
+                "PAGEWIRE_SIMULATOR_RTP_PORT_MIN": "47900", "PAGEWIRE_SIMULATOR_RTP_PORT_MAX": "48099",
+                "PAGEWIRE_SIMULATOR_SPOOL": directory + "/simulator",
+            ]) { $1 }, mergingStandardError: true)
+            defer { simulator.kill(signal: SIGTERM) }
+            var simulatorPort = 0
+            while let line = try simulator.readLine() {
+                guard line.contains("Carrier simulator listening") else { continue }
+                simulatorPort = line.split(separator: " ").first { $0.hasPrefix("sip.port=") }.flatMap { Int($0.dropFirst("sip.port=".count)) } ?? 0
+                break
+            }
+            try #require(simulatorPort > 0)
+            let simulatorLog = ProcessTranscript(simulator)
+            _ = try await TrunkRepository(database: test.database).create(Trunk(name: "browser-simulator", host: "127.0.0.1", port: simulatorPort))
+            let telephony = try TestProcess.start("pagewire-telephony", ["serve"], environment: common.merging([
+                "PAGEWIRE_TELEPHONY_SIP_PORT": "0", "PAGEWIRE_LOG_LEVEL": "info",
+                "PAGEWIRE_TELEPHONY_RTP_PORT_MIN": "47700", "PAGEWIRE_TELEPHONY_RTP_PORT_MAX": "47899",
+            ]) { $1 }, mergingStandardError: true)
+            defer { telephony.kill(signal: SIGTERM) }
+            let telephonyLog = ProcessTranscript(telephony)
+            let jobs = try TestProcess.start("pagewire-jobs", ["serve"], environment: common, mergingStandardError: true)
+            defer { jobs.kill(signal: SIGTERM) }
+            let jobsLog = ProcessTranscript(jobs)
             let server = try TestProcess.start(
                 "pagewire-web", ["serve"],
-                environment: ["PAGEWIRE_DATABASE_URL": test.url.urlString, "PAGEWIRE_LOG_LEVEL": "info", "PAGEWIRE_WEB_PORT": "0",
-                              "PAGEWIRE_WEB_WORKERS": "1", "PAGEWIRE_PATHS_RESOURCES": root + "/Resources",
-                              "PAGEWIRE_VAULT_TRANSIT_KEY_FILE": directory + "/transit.key"],
+                environment: common.merging(["PAGEWIRE_LOG_LEVEL": "info", "PAGEWIRE_WEB_PORT": "0", "PAGEWIRE_WEB_WORKERS": "1"]) { $1 },
                 mergingStandardError: true)
             var port = 0
             while port == 0, let line = try server.readLine() {
@@ -49,7 +95,8 @@ struct BrowserTests {
             browser.arguments = [root + "/Tests/PortalTests/Browser/portal_walkthrough.py",
                                  "--base", "http://localhost:\(port)", "--login", "carol@browser.example", "--password", password,
                                  "--csv", directory + "/contacts.csv", "--pdf", directory + "/letter.pdf", "--document", directory + "/price-list.pdf",
-                                 "--screenshots", root + "/var/screenshots", "--fax-number", "+12065550100"]
+                                 "--screenshots", root + "/var/screenshots", "--fax-number", "+12065550100",
+                                 "--downloads", directory + "/downloads"]
             var environment = ProcessInfo.processInfo.environment
             environment["SE_OFFLINE"] = "true"
             browser.environment = environment
@@ -61,18 +108,66 @@ struct BrowserTests {
             browser.waitUntilExit()
             server.kill(signal: SIGTERM)
             // check
-            #expect(browser.terminationStatus == 0, "\(transcript)")
+            #expect(browser.terminationStatus == 0, """
+                \(transcript)
+                --- jobs ---
+                \(jobsLog.tail(20))
+                --- telephony ---
+                \(telephonyLog.tail(30))
+                --- simulator ---
+                \(simulatorLog.tail(30))
+                """)
             #expect(transcript.contains("OK"))
-            for name in ["signin", "dashboard", "contacts-import", "send", "fax-detail", "outbox", "profile", "documents", "groups", "my-numbers"] {
+            for name in ["signin", "dashboard", "contacts-import", "send", "fax-detail", "fax-delivered", "outbox", "profile", "documents", "groups", "my-numbers"] {
                 #expect(FileManager.default.fileExists(atPath: root + "/var/screenshots/\(name).png"), "no screenshot \(name)")
             }
-            let faxes: Int = try await test.database.query("SELECT COUNT(*) AS n FROM faxes WHERE remote_number = '+12065550100'")[0].get("n")
-            #expect(faxes == 1)
+            // the fax and its resend went out through the simulator trunk, both pages each time
+            let faxes = try await test.database.query(
+                "SELECT state, result_code, pages, pages_sent FROM faxes WHERE remote_number = '+12065550100' ORDER BY id")
+            #expect(faxes.count == 2)
+            for fax in faxes {
+                #expect(try fax.get("state", as: String.self) == "delivered" && fax.optional("result_code", as: String.self) == "ok")
+                #expect(try fax.optional("pages", as: Int.self) == 2 && fax.get("pages_sent", as: Int.self) == 2)
+            }
+            let trunks = try await test.database.query(
+                "SELECT DISTINCT a.trunk FROM fax_attempts a JOIN faxes f ON f.id = a.fax_id WHERE f.remote_number = '+12065550100'"
+            ).map { try $0.optional("trunk", as: String.self) }
+            #expect(trunks == ["browser-simulator"])
+            // the PDF the browser downloaded: a PDF of the fax's two pages
+            let downloaded = try #require(transcript.split(separator: "\n").first { $0.hasPrefix("downloaded ") }.map { String($0.dropFirst("downloaded ".count)) })
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: downloaded))
+            #expect(bytes.starts(with: Array("%PDF-".utf8)))
+            #expect(try Self.pdfPages(downloaded) == 2)
             // The stored document went to both members of the group.
             let toGroup = try await test.database.query(
                 "SELECT f.remote_number FROM faxes f JOIN fax_documents fd ON fd.fax_id = f.id AND fd.role = 'original' WHERE f.remote_number <> '+12065550100' ORDER BY f.remote_number"
             ).map { try $0.get("remote_number", as: String.self) }
             #expect(toGroup == ["+12065550101", "+441632960123"])
         }
+    }
+}
+
+/// Drains a test process's output on a thread (a full pipe would stall it) and keeps the lines
+/// for the failure message.
+final class ProcessTranscript: @unchecked Sendable {
+    private let lock = NSLock()
+    private var lines: [String] = []
+
+    init(_ process: TestProcess) {
+        Thread { [self] in
+            while let line = try? process.readLine() {
+                lock.lock()
+                lines.append(line)
+                if lines.count > 2_000 { lines.removeFirst(1_000) }
+                lock.unlock()
+            }
+        }.start()
+    }
+
+    /// The last `count` lines.
+    func tail(_ count: Int) -> String {
+        lock.lock()
+        defer { lock.unlock() }
+        return lines.filter { !$0.contains(" config ") }.suffix(count).joined(separator: "\n")
     }
 }

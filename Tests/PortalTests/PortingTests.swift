@@ -112,6 +112,9 @@ struct PortingTests {
             let transcript = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             browser.waitUntilExit()
             #expect(browser.terminationStatus == 0, "\(transcript)")
+            // The staff member's enrolment page, as Chromium drew it, holds a QR code of their TOTP key.
+            let enrolment = try QRDecoder.decode(imageAt: root + "/var/screenshots/second-factor-enrol.png")
+            #expect(enrolment.hasPrefix("otpauth://totp/") && enrolment.contains(staff.email) && enrolment.contains("secret="))
 
             // The port completed: the numbers are in company A's inventory, ported, able to receive.
             let request = try #require(try await PortRequestRepository(database: h.database).list(scope: h.companyA.scope).first)

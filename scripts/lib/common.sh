@@ -22,6 +22,7 @@ PW_PACKAGES=(
     chromium chromium-driver
     poppler-utils   # api tests: pdftotext reads transmission reports and PDF page downloads
     openssh-server fonts-dejavu-core   # receive (issue 9): sshd for the SFTP tests; the stamp font
+    zbar-tools librsvg2-bin   # portal: zbarimg reads back the TOTP enrolment QR codes, rsvg-convert draws their SVG
 )
 
 # Installs whatever of the named (or default) packages is missing; silent when all are present.

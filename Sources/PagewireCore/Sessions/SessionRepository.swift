@@ -29,8 +29,9 @@ public struct SessionRepository: Sendable {
     }
 
     /// The live session for a cookie token, or nil when unknown, idle too long, or the user is
-    /// no longer active. Refreshes the idle clock.
-    public func find(token: String, now: Date = Date()) async throws -> PortalSession? {
+    /// no longer active. Refreshes the idle clock unless `touch` is false (requests a page's
+    /// script makes by itself, such as live status polling, must not keep an idle session alive).
+    public func find(token: String, now: Date = Date(), touch: Bool = true) async throws -> PortalSession? {
         guard token.count == 43 else { return nil }
         let hash = SessionToken.hash(token)
         return try await database.withConnection { c in
@@ -52,7 +53,7 @@ public struct SessionRepository: Sendable {
                 try c.execute("DELETE FROM portal_sessions WHERE token_hash = ?", hash)
                 return nil
             }
-            if now.timeIntervalSince(lastSeen) > Self.touchInterval {
+            if touch, now.timeIntervalSince(lastSeen) > Self.touchInterval {
                 try c.execute("UPDATE portal_sessions SET last_seen_at = ? WHERE token_hash = ?", now, hash)
             }
             // One query per request: the account and the highest admin grant come with the row.

@@ -12,20 +12,20 @@ struct Portal: Sendable {
     let signIn: SignInService
     let vault: Vault
     let stylesheet: ByteBuffer
+    /// `/static/live-status.js`: the outbox's and fax page's status updates.
+    let liveStatusScript: ByteBuffer
     /// The token URL the Apps tab shows (issue 11).
     var oauthIssuer: String = ""
     /// The portal's base URL per host (single sign-on callback, page after signing out).
     var origin: PortalOrigin? = nil
     /// `oauth.allow_private_issuers`
     var allowPrivateIssuers = false
-    /// The Custom tab's header/footer preview script (`Resources/Public/admin-stamp.js`).
-    var adminStampScript = ByteBuffer()
 
     /// Loads templates and static files once; a missing or broken one stops start-up.
     static func load(configuration: Configuration, database: Database, vault: Vault) async throws -> Portal {
         let renderer = try await PageRenderer.load(resourcesDirectory: configuration.resourcesDirectory)
         let css = try String(contentsOfFile: configuration.resourcesDirectory + "/Public/portal.css", encoding: .utf8)
-        let stampScript = try String(contentsOfFile: configuration.resourcesDirectory + "/Public/admin-stamp.js", encoding: .utf8)
+        let liveStatus = try String(contentsOfFile: configuration.resourcesDirectory + "/Public/live-status.js", encoding: .utf8)
         return Portal(
             database: database, renderer: renderer,
             brands: BrandCache(repository: BrandRepository(database: database)),
@@ -33,10 +33,10 @@ struct Portal: Sendable {
             signIn: SignInService(database: database),
             vault: vault,
             stylesheet: ByteBuffer(string: css),
+            liveStatusScript: ByteBuffer(string: liveStatus),
             oauthIssuer: configuration.oauthIssuer,
             origin: PortalOrigin(configuration: configuration, database: database),
-            allowPrivateIssuers: configuration.oauthAllowPrivateIssuers,
-            adminStampScript: ByteBuffer(string: stampScript))
+            allowPrivateIssuers: configuration.oauthAllowPrivateIssuers)
     }
 
     /// Paths the portal's session, CSRF and error-page handling leave alone (the REST API has its own).
@@ -63,9 +63,9 @@ struct Portal: Sendable {
             Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=300"],
                      body: .init(byteBuffer: stylesheet))
         }
-        router.get("/static/admin-stamp.js") { _, _ in
+        router.get("/static/live-status.js") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/javascript; charset=utf-8", .cacheControl: "public, max-age=300"],
-                     body: .init(byteBuffer: adminStampScript))
+                     body: .init(byteBuffer: liveStatusScript))
         }
         router.get("/brand.css") { _, context in
             Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "no-cache"],
@@ -76,6 +76,7 @@ struct Portal: Sendable {
         DashboardController(database: database, renderer: renderer).addRoutes(to: router)
         AdminPortal(database: database, renderer: renderer, transit: vault.documents.transit).addRoutes(to: router)
         FaxController(database: database, renderer: renderer).addRoutes(to: router)
+        LiveStatusController(database: database).addRoutes(to: router)
         ResubmitController(database: database, renderer: renderer).addRoutes(to: router)
         ContactsController(database: database, renderer: renderer).addRoutes(to: router)
         SendFaxController(database: database, renderer: renderer, vault: vault).addRoutes(to: router)

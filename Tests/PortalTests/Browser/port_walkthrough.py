@@ -33,6 +33,9 @@ def main() -> int:
     parser.add_argument("--screenshots", required=True)
     args = parser.parse_args()
     os.makedirs(args.screenshots, exist_ok=True)
+    stale = os.path.join(args.screenshots, "second-factor-enrol.png")
+    if os.path.exists(stale):
+        os.remove(stale)  # the test reads this run's picture of the QR code
 
     driver, wait = headless_chromium.start(height=1400)
 
@@ -54,6 +57,10 @@ def main() -> int:
         keys = driver.find_elements(By.ID, "totp-key")
         if keys:
             totp["key"] = keys[0].text.replace(" ", "")
+            # enrolment shows the key as a QR code too (drawn by the server as inline SVG)
+            qr = driver.find_element(By.CSS_SELECTOR, "#totp-qr svg")
+            check(qr.is_displayed() and qr.size["width"] >= 100, "the enrolment page shows no QR code")
+            shot("second-factor-enrol")
         check(totp["key"] is not None, "asked for a code before any key was shown")
         step = int(time.time()) // 30
         if step <= totp["last_step"]:

@@ -3,6 +3,8 @@ struct FaxDetailModel: Sendable {
     struct Fact: Sendable {
         let label: String
         let value: String
+        /// The live status field that updates this fact (see `LiveStatusController.Status`).
+        var live: String? = nil
     }
     struct Attempt: Sendable {
         let n: Int
@@ -37,6 +39,8 @@ struct FaxDetailModel: Sendable {
     let remoteNumber: String
     let backURL: String
     let notice: String?
+    /// The status can still change: the page loads the live status script.
+    var live: Bool = false
     /// Page numbers with a thumbnail (users of the fax's company, once rendered, until purged).
     var pageNumbers: [Int] = []
     var hasPages: Bool = false

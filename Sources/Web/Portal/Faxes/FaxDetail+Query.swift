@@ -9,14 +9,14 @@ extension FaxDetailModel {
         let fax = detail.summary
         let outbound = fax.direction == "outbound"
         var facts = [
-            Fact(label: "Status", value: fax.state.rawValue.replacingOccurrences(of: "_", with: " ")),
-            Fact(label: "Result", value: fax.resultCode.map { "\($0.title) (\($0.rawValue))" } ?? "–"),
+            Fact(label: "Status", value: fax.stateText, live: "state"),
+            Fact(label: "Result", value: fax.resultLongText, live: "resultLong"),
             Fact(label: outbound ? "To" : "From", value: fax.remoteNumber),
-            Fact(label: "Pages", value: outbound ? "\(fax.pagesSent) of \(fax.pages.map(String.init) ?? "–") sent" : fax.pages.map(String.init) ?? "–"),
+            Fact(label: "Pages", value: fax.pagesLongText, live: "pagesLong"),
             Fact(label: "Created", value: format.dateTime(fax.createdAt)),
         ]
         if outbound {
-            facts.append(Fact(label: "Attempts", value: "\(fax.attempts) of \(detail.maxAttempts)"))
+            facts.append(Fact(label: "Attempts", value: fax.attemptsLongText(maxAttempts: detail.maxAttempts), live: "attemptsLong"))
             facts.append(Fact(label: "Quality", value: detail.quality))
             if let next = detail.nextAttemptAt, !fax.state.isFinal { facts.append(Fact(label: "Next attempt", value: format.dateTime(next))) }
         }
@@ -35,7 +35,7 @@ extension FaxDetailModel {
             id: fax.id, heading: "\(outbound ? "Sent" : "Received") fax #\(fax.id)", facts: facts,
             attempts: attempts, hasAttempts: !attempts.isEmpty, events: events, hasEvents: !events.isEmpty,
             cancellable: outbound && !fax.state.isFinal, resendable: outbound && fax.state.isFinal, remoteNumber: fax.remoteNumber,
-            backURL: outbound ? "/outbox" : "/inbox", notice: notice)
+            backURL: outbound ? "/outbox" : "/inbox", notice: notice, live: !fax.state.isFinal)
         // Pages are for users of the fax's company (FaxDocumentsController checks again).
         if let row = try await database.query(
             """

@@ -20,6 +20,8 @@ struct FaxListModel: Sendable {
         let cancellable: Bool
         /// Outbox rows have a selection cell (for bulk cancel).
         let selectable: Bool
+        /// Whether the status can still change (the live status script polls while any row can).
+        let final: Bool
     }
 
     let heading: String
@@ -34,6 +36,8 @@ struct FaxListModel: Sendable {
     let nextURL: String?
     let newestURL: String?
     let notice: String?
+    /// Some row's status can still change: the page loads the live status script.
+    var live: Bool { rows.contains { !$0.final } }
 }
 
 // Lists render many rows: named lookups instead of Mirror reflection (which dominated the
@@ -50,6 +54,7 @@ extension FaxListModel.Row: MustacheParent {
         case "when": when
         case "cancellable": cancellable
         case "selectable": selectable
+        case "final": final
         default: nil
         }
     }
@@ -70,6 +75,7 @@ extension FaxListModel: MustacheParent {
         case "nextURL": nextURL as Any?
         case "newestURL": newestURL as Any?
         case "notice": notice as Any?
+        case "live": live
         default: nil
         }
     }

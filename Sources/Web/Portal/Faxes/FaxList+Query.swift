@@ -49,9 +49,9 @@ extension FaxListModel {
         let path = outbound ? "/outbox" : "/inbox"
         let filterQuery = p.filterQuery
         let rows = page.faxes.map { fax in
-            Row(id: fax.id, number: fax.remoteNumber, state: fax.state.rawValue.replacingOccurrences(of: "_", with: " "),
-                result: fax.resultCode?.title ?? "", pages: outbound ? "\(fax.pagesSent)/\(fax.pages.map(String.init) ?? "–")" : fax.pages.map(String.init) ?? "–",
-                attempts: fax.attempts, when: format.dateTime(fax.createdAt), cancellable: outbound ? !fax.state.isFinal : [.received, .delivered, .deliveryFailed].contains(fax.state), selectable: true)
+            Row(id: fax.id, number: fax.remoteNumber, state: fax.stateText, result: fax.resultText, pages: fax.pagesText,
+                attempts: fax.attempts, when: format.dateTime(fax.createdAt), cancellable: outbound ? !fax.state.isFinal : [.received, .delivered, .deliveryFailed].contains(fax.state), selectable: true,
+                final: fax.state.isFinal)
         }
         return FaxListModel(
             heading: outbound ? "Outbox" : "Inbox", path: path, isOutbox: outbound, from: p.from, to: p.to, number: p.number,

@@ -12,7 +12,8 @@ struct SessionMiddleware: RouterMiddleware {
         if Portal.isAPIPath(request.uri.path) { return try await next(request, context) }
         var context = context
         if let token = request.cookies[Self.cookieName]?.value, !token.isEmpty {
-            context.session = try await sessions.find(token: token)
+            // A page's own polling does not count as the user being active.
+            context.session = try await sessions.find(token: token, touch: !LiveStatusController.isPollingPath(request.uri.path))
         }
         // Staff give their second factor before anything else; an expired password is changed next.
         if context.session?.needsSecondFactor == true, !SecondFactorController.allowedPaths.contains(request.uri.path) {

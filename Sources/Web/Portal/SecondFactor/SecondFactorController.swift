@@ -19,6 +19,9 @@ struct SecondFactorController: Sendable {
         /// The key in groups of four, for typing into an app.
         let key: String
         let uri: String
+        /// The `otpauth://` URI as an inline SVG QR code (drawn here, so it needs no script and no
+        /// image request); nil when the URI is too long for a QR code.
+        let qrSVG: String?
         let error: String?
     }
 
@@ -51,15 +54,16 @@ struct SecondFactorController: Sendable {
     }
 
     private func page(_ session: PortalSession, _ context: PortalRequestContext, error: String?, status: HTTPResponse.Status = .ok) async throws -> Response {
-        var model = Model(enrolling: false, key: "", uri: "", error: error)
+        var model = Model(enrolling: false, key: "", uri: "", qrSVG: nil, error: error)
         if try await secondFactor.status(userID: session.user.id) == .enrolling,
            let secret = try await secondFactor.enrolmentSecret(userID: session.user.id) {
             let key = TOTP.base32(secret)
             let grouped = stride(from: 0, to: key.count, by: 4).map { i in
                 String(key[key.index(key.startIndex, offsetBy: i)..<key.index(key.startIndex, offsetBy: min(i + 4, key.count))])
             }.joined(separator: " ")
-            model = Model(enrolling: true, key: grouped, uri: TOTP.provisioningURI(secret: secret, account: session.user.username, issuer: context.brand.name),
-                          error: error)
+            let uri = TOTP.provisioningURI(secret: secret, account: session.user.username, issuer: context.brand.name)
+            let qrSVG = (try? QRCode(text: uri, errorCorrection: .medium))?.svg(moduleSize: 4, label: "QR code of the key for your authenticator app")
+            model = Model(enrolling: true, key: grouped, uri: uri, qrSVG: qrSVG, error: error)
         }
         return try renderer.render("second-factor/code", title: "Second sign-in step", page: model, context: context, status: status)
     }
