@@ -20,12 +20,15 @@ struct Portal: Sendable {
     var origin: PortalOrigin? = nil
     /// `oauth.allow_private_issuers`
     var allowPrivateIssuers = false
+    /// The Custom tab's header/footer preview script (`Resources/Public/admin-stamp.js`).
+    var adminStampScript = ByteBuffer()
 
     /// Loads templates and static files once; a missing or broken one stops start-up.
     static func load(configuration: Configuration, database: Database, vault: Vault) async throws -> Portal {
         let renderer = try await PageRenderer.load(resourcesDirectory: configuration.resourcesDirectory)
         let css = try String(contentsOfFile: configuration.resourcesDirectory + "/Public/portal.css", encoding: .utf8)
         let liveStatus = try String(contentsOfFile: configuration.resourcesDirectory + "/Public/live-status.js", encoding: .utf8)
+        let stampScript = try String(contentsOfFile: configuration.resourcesDirectory + "/Public/admin-stamp.js", encoding: .utf8)
         return Portal(
             database: database, renderer: renderer,
             brands: BrandCache(repository: BrandRepository(database: database)),
@@ -36,7 +39,8 @@ struct Portal: Sendable {
             liveStatusScript: ByteBuffer(string: liveStatus),
             oauthIssuer: configuration.oauthIssuer,
             origin: PortalOrigin(configuration: configuration, database: database),
-            allowPrivateIssuers: configuration.oauthAllowPrivateIssuers)
+            allowPrivateIssuers: configuration.oauthAllowPrivateIssuers,
+            adminStampScript: ByteBuffer(string: stampScript))
     }
 
     /// Paths the portal's session, CSRF and error-page handling leave alone (the REST API has its own).
@@ -62,6 +66,10 @@ struct Portal: Sendable {
         router.get("/static/portal.css") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=300"],
                      body: .init(byteBuffer: stylesheet))
+        }
+        router.get("/static/admin-stamp.js") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/javascript; charset=utf-8", .cacheControl: "public, max-age=300"],
+                     body: .init(byteBuffer: adminStampScript))
         }
         router.get("/static/live-status.js") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/javascript; charset=utf-8", .cacheControl: "public, max-age=300"],
