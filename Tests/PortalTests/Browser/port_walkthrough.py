@@ -89,11 +89,24 @@ def main() -> int:
         settle()
         print("signed in as", login, flush=True)
 
+    def steady(action):
+        """Runs `action` again when Chromium reports a node of a document it is still settling as
+        gone ("does not belong to the document", a stale element): a fault of the browser, not of
+        the page under test."""
+        for attempt in range(6):
+            try:
+                return action()
+            except WebDriverException as error:
+                text = str(error).lower()
+                if attempt == 5 or ("does not belong to the document" not in text and "stale element" not in text):
+                    raise
+                time.sleep(0.3)
+
     def click(element_id: str) -> None:
         """Clicks a button that submits a form and waits for the next page to replace this one.
         Chromium sometimes reports a node of a document it is still settling as gone: the click is
         tried again, unless the button has already left (the form went through)."""
-        page = driver.find_element(By.TAG_NAME, "html")
+        page = steady(lambda: driver.find_element(By.TAG_NAME, "html"))
         for attempt in range(5):
             try:
                 driver.find_element(By.ID, element_id).click()
@@ -102,13 +115,13 @@ def main() -> int:
                 if attempt == 4 or not driver.find_elements(By.ID, element_id):
                     break
                 time.sleep(0.3)
-                page = driver.find_element(By.TAG_NAME, "html")
+                page = steady(lambda: driver.find_element(By.TAG_NAME, "html"))
         wait.until(EC.staleness_of(page))
         settle()
 
     def follow(link_text: str) -> None:
-        page = driver.find_element(By.TAG_NAME, "html")
-        driver.find_element(By.LINK_TEXT, link_text).click()
+        page = steady(lambda: driver.find_element(By.TAG_NAME, "html"))
+        steady(lambda: driver.find_element(By.LINK_TEXT, link_text).click())
         wait.until(EC.staleness_of(page))
         settle()
         print("at", driver.current_url, flush=True)
@@ -139,10 +152,10 @@ def main() -> int:
     def sign_letter() -> None:
         fill("signer_name", "Dana Porter")
         fill("signer_title", "Office manager")
-        driver.find_element(By.ID, "agree").click()
+        steady(lambda: driver.find_element(By.ID, "agree").click())
         click("sign")
         wait.until(EC.presence_of_element_located((By.ID, "loa-signed")))
-        check("Signed by Dana Porter" in driver.find_element(By.ID, "loa-signed").text, "the signature is not shown")
+        check("Signed by Dana Porter" in steady(lambda: driver.find_element(By.ID, "loa-signed").text), "the signature is not shown")
 
     try:
         # The customer prepares the request.
@@ -160,19 +173,19 @@ def main() -> int:
         fill("postal_1", "60601")
         click("continue")
         wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "ul.errors")))
-        check("not a number" in driver.find_element(By.CSS_SELECTOR, "ul.errors").text, "a bad number was not reported")
+        check("not a number" in steady(lambda: driver.find_element(By.CSS_SELECTOR, "ul.errors").text), "a bad number was not reported")
         fill("numbers", "312 555 0101\n(312) 555-0102")
         driver.find_element(By.CSS_SELECTOR, "input[name=btn_same]").click()
         click("continue")
         wait.until(EC.presence_of_element_located((By.ID, "confirm")))
-        summary = driver.find_element(By.CSS_SELECTOR, "dl.summary").text
+        summary = steady(lambda: driver.find_element(By.CSS_SELECTOR, "dl.summary").text)
         check("+13125550101" in summary and "Clinic LLC" in summary, "the summary lacks the request's data")
         shot("port-review")
         click("confirm")
         check(status() == "New", "a created request is not New")
-        tracking = driver.find_element(By.TAG_NAME, "h1").text.split()[2]
+        tracking = steady(lambda: driver.find_element(By.TAG_NAME, "h1").text).split()[2]
         print("created", tracking, flush=True)
-        check("upload the customer service record" in driver.find_element(By.ID, "missing").text, "the missing CSR is not listed")
+        check("upload the customer service record" in steady(lambda: driver.find_element(By.ID, "missing").text), "the missing CSR is not listed")
 
         driver.find_element(By.ID, "file").send_keys(os.path.abspath(args.csr))
         Select(driver.find_element(By.ID, "kind")).select_by_value("csr")
@@ -199,12 +212,12 @@ def main() -> int:
         sign_in(args.customer)
         driver.get(args.base + "/porting")
         follow(tracking)
-        check("Clinic, L.L.C." in driver.find_element(By.CSS_SELECTOR, "[role=alert]").text, "the rejection reason is not shown")
+        check("Clinic, L.L.C." in steady(lambda: driver.find_element(By.CSS_SELECTOR, "[role=alert]").text), "the rejection reason is not shown")
         follow("Edit details")
         fill("business_name", "Clinic, L.L.C.")
         click("continue")
         check(status() == "Rejected", "editing changed the state")
-        check("sign the letter of authorization again" in driver.find_element(By.ID, "missing").text, "the stale signature was accepted")
+        check("sign the letter of authorization again" in steady(lambda: driver.find_element(By.ID, "missing").text), "the stale signature was accepted")
         sign_letter()
         click("submit")
         check(status() == "Pending", "the resubmitted request is not Pending")
