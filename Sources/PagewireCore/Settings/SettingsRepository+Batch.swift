@@ -1,9 +1,8 @@
 import Foundation
 
 extension SettingsRepository {
-    /// The effective values of several keys for a user whose account path is known, in one
-    /// query (the user's overrides and every ancestor's, nearest first) instead of three per
-    /// key. Keys without any override are absent: the caller uses the key's default.
+    /// The effective values of several keys for a user whose account path is known, in two
+    /// queries (the user's overrides, then every ancestor's) instead of three per key. Keys without any override are absent: the caller uses the key's default.
     public func effectiveJSON(names: [String], forUser userID: Int64, accountPath: String) async throws -> [String: String] {
         guard !names.isEmpty else { return [:] }
         return try await database.withConnection { c in
@@ -13,26 +12,37 @@ extension SettingsRepository {
 
     /// `effectiveJSON(names:forUser:accountPath:)` on a connection the caller holds, so a page
     /// can read its settings and its data in one trip to the database pool.
+    ///
+    /// Two primary-key lookups; the nearest ancestor is found here from its place in the path.
+    /// (A JOIN or UNION ordered in SQL made MariaDB create an on-disk temporary table on every
+    /// call, because `value_json` is TEXT.)
     public static func effectiveJSON(names: [String], forUser userID: Int64, accountPath: String, on c: DatabaseConnection) throws -> [String: String] {
         guard !names.isEmpty else { return [:] }
         let ancestors = accountPath.split(separator: "/").compactMap { Int64($0) }
         let keyList = Array(repeating: "?", count: names.count).joined(separator: ", ")
-        var sql = "SELECT setting_key, value_json, 1000000 AS depth FROM user_settings WHERE user_id = ? AND setting_key IN (\(keyList))"
-        var binds: [any SQLEncodable] = [userID] + names.map { $0 as any SQLEncodable }
-        if !ancestors.isEmpty {
-            // An ancestor's path is a prefix of its descendants': the longer, the nearer.
-            sql += """
-                 UNION ALL SELECT s.setting_key, s.value_json, LENGTH(a.path) FROM account_settings s JOIN accounts a ON a.id = s.account_id
-                 WHERE s.setting_key IN (\(keyList)) AND s.account_id IN (\(Array(repeating: "?", count: ancestors.count).joined(separator: ", ")))
-                """
-            binds += names.map { $0 as any SQLEncodable } + ancestors.map { $0 as any SQLEncodable }
-        }
-        sql += " ORDER BY depth DESC"
         var found: [String: String] = [:]
-        for row in try c.query(sql, binds) {
-            let key: String = try row.get("setting_key")
-            if found[key] == nil { found[key] = try row.get("value_json") }
+        for row in try c.query(
+            "SELECT setting_key, value_json FROM user_settings WHERE user_id = ? AND setting_key IN (\(keyList))",
+            [userID as any SQLEncodable] + names.map { $0 as any SQLEncodable }) {
+            found[try row.get("setting_key")] = try row.get("value_json")
         }
+        let missing = names.filter { found[$0] == nil }
+        guard !missing.isEmpty, !ancestors.isEmpty else { return found }
+        // The path lists ancestors from the root down: a later position is nearer the user.
+        let depth = Dictionary(ancestors.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { _, last in last })
+        var nearest: [String: (depth: Int, json: String)] = [:]
+        let rows = try c.query(
+            """
+            SELECT account_id, setting_key, value_json FROM account_settings
+            WHERE setting_key IN (\(Array(repeating: "?", count: missing.count).joined(separator: ", ")))
+              AND account_id IN (\(Array(repeating: "?", count: ancestors.count).joined(separator: ", ")))
+            """, missing.map { $0 as any SQLEncodable } + ancestors.map { $0 as any SQLEncodable })
+        for row in rows {
+            let key: String = try row.get("setting_key")
+            let level = depth[try row.get("account_id", as: Int64.self)] ?? -1
+            if level > nearest[key]?.depth ?? -1 { nearest[key] = (level, try row.get("value_json")) }
+        }
+        for (key, value) in nearest { found[key] = value.json }
         return found
     }
 
