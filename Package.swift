@@ -104,7 +104,9 @@ let package = Package(
         .testTarget(
             name: "PortalTests",
             dependencies: ["Web", "PagewireCore", "FaxEngine", .product(name: "Logging", package: "swift-log"),
-                           .product(name: "Crypto", package: "swift-crypto")],
+                           .product(name: "Crypto", package: "swift-crypto"),
+                           // web-perf: compiled templates are checked against swift-mustache
+                           .product(name: "Mustache", package: "swift-mustache")],
             path: "Tests/PortalTests",
             exclude: ["Browser"]
         ),

@@ -69,9 +69,15 @@ public struct FaxHistory: Sendable {
     /// Faxes matching `filter`, newest first, older than `cursor` (a fax id) when given.
     /// Keyset paging on the primary key: the cost of a page does not grow with its depth.
     public func list(_ filter: Filter, viewer: Viewer, before cursor: Int64? = nil, limit: Int = 50) async throws -> Page {
+        try await database.withConnection { c in try Self.list(filter, viewer: viewer, before: cursor, limit: limit, on: c) }
+    }
+
+    /// `list(_:viewer:before:limit:)` on a connection the caller holds (one trip to the pool
+    /// for a page's settings and its faxes).
+    public static func list(_ filter: Filter, viewer: Viewer, before cursor: Int64? = nil, limit: Int = 50, on c: DatabaseConnection) throws -> Page {
         // The subtree's account ids first (a handful), so the fax query can walk an
         // (account_id, direction, id) or (user_id, direction, id) index and stop after one page.
-        let accountIDs = try await database.query("SELECT id FROM accounts WHERE path LIKE ?", viewer.scope.pathPattern)
+        let accountIDs = try c.query("SELECT id FROM accounts WHERE path LIKE ?", viewer.scope.pathPattern)
             .map { try $0.get("id", as: Int64.self) }
         guard !accountIDs.isEmpty else { return Page(faxes: [], nextCursor: nil) }
         // The optimizer would intersect both list indexes and sort the result (seconds at a
@@ -95,10 +101,7 @@ public struct FaxHistory: Sendable {
         }
         sql += " ORDER BY f.id DESC LIMIT ?"
         binds.append(limit + 1)
-        let query = sql
-        let values = binds
-        let rows = try await database.withConnection { try $0.query(query, values) }
-        var faxes = try rows.map(Self.summary(row:))
+        var faxes = try c.query(sql, binds).map(Self.summary(row:))
         var next: Int64?
         if faxes.count > limit {
             faxes.removeLast()

@@ -40,8 +40,8 @@ public struct SessionRepository: Sendable {
                 SELECT s.csrf_token, s.stage, s.last_seen_at, s.idle_timeout_seconds, \(User.columns),
                        a.parent_id AS a_parent_id, a.kind AS a_kind, a.name AS a_name, a.path AS a_path,
                        a.company_id AS a_company_id, a.status AS a_status,
-                       (SELECT CONCAT(ga.id, ' ', ga.path) FROM admin_grants g JOIN accounts ga ON ga.id = g.account_id
-                        WHERE g.user_id = u.id ORDER BY LENGTH(ga.path) LIMIT 1) AS top_grant
+                       (SELECT MIN(CONCAT(LPAD(LENGTH(ga.path), 5, '0'), ' ', ga.id, ' ', ga.path))
+                        FROM admin_grants g JOIN accounts ga ON ga.id = g.account_id WHERE g.user_id = u.id) AS top_grant
                 FROM portal_sessions s JOIN users u ON u.id = s.user_id JOIN accounts a ON a.id = u.account_id
                 WHERE s.token_hash = ?
                 """, hash).first else { return nil }
@@ -62,10 +62,12 @@ public struct SessionRepository: Sendable {
                 kind: AccountKind(rawValue: try row.get("a_kind")) ?? .department, name: try row.get("a_name"),
                 path: try row.get("a_path"), companyID: try row.optional("a_company_id"), status: try row.get("a_status"))
             // The highest admin grant decides what the user sees; without one, their own faxes.
+            // "<path length, 5 digits> <id> <path>": the shortest path sorts first. (MIN instead of
+            // ORDER BY … LIMIT 1, which made MariaDB write an on-disk temporary table per request.)
             let grant: AccountScope? = try row.optional("top_grant", as: String.self).flatMap { text in
-                let parts = text.split(separator: " ", maxSplits: 1)
-                guard parts.count == 2, let id = Int64(parts[0]) else { return nil }
-                return AccountScope(rootID: id, path: String(parts[1]))
+                let parts = text.split(separator: " ", maxSplits: 2)
+                guard parts.count == 3, let id = Int64(parts[1]) else { return nil }
+                return AccountScope(rootID: id, path: String(parts[2]))
             }
             let scope = grant ?? account.scope
             let companyID: Int64? = account.kind == .company ? account.id : account.companyID

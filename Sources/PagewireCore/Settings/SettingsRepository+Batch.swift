@@ -2,34 +2,48 @@ import Foundation
 
 extension SettingsRepository {
     /// The effective values of several keys for a user whose account path is known, in two
-    /// queries (user overrides, then every ancestor's overrides, deepest first) instead of
-    /// three per key. Keys without any override are absent: the caller uses the key's default.
+    /// queries (the user's overrides, then every ancestor's) instead of three per key. Keys without any override are absent: the caller uses the key's default.
     public func effectiveJSON(names: [String], forUser userID: Int64, accountPath: String) async throws -> [String: String] {
+        guard !names.isEmpty else { return [:] }
+        return try await database.withConnection { c in
+            try Self.effectiveJSON(names: names, forUser: userID, accountPath: accountPath, on: c)
+        }
+    }
+
+    /// `effectiveJSON(names:forUser:accountPath:)` on a connection the caller holds, so a page
+    /// can read its settings and its data in one trip to the database pool.
+    ///
+    /// Two primary-key lookups; the nearest ancestor is found here from its place in the path.
+    /// (A JOIN or UNION ordered in SQL made MariaDB create an on-disk temporary table on every
+    /// call, because `value_json` is TEXT.)
+    public static func effectiveJSON(names: [String], forUser userID: Int64, accountPath: String, on c: DatabaseConnection) throws -> [String: String] {
         guard !names.isEmpty else { return [:] }
         let ancestors = accountPath.split(separator: "/").compactMap { Int64($0) }
         let keyList = Array(repeating: "?", count: names.count).joined(separator: ", ")
-        return try await database.withConnection { c in
-            var found: [String: String] = [:]
-            for row in try c.query(
-                "SELECT setting_key, value_json FROM user_settings WHERE user_id = ? AND setting_key IN (\(keyList))",
-                [userID as any SQLEncodable] + names.map { $0 as any SQLEncodable }) {
-                found[try row.get("setting_key")] = try row.get("value_json")
-            }
-            let missing = names.filter { found[$0] == nil }
-            guard !missing.isEmpty, !ancestors.isEmpty else { return found }
-            let missingList = Array(repeating: "?", count: missing.count).joined(separator: ", ")
-            let ancestorList = Array(repeating: "?", count: ancestors.count).joined(separator: ", ")
-            let rows = try c.query(
-                """
-                SELECT s.setting_key, s.value_json FROM account_settings s JOIN accounts a ON a.id = s.account_id
-                WHERE s.setting_key IN (\(missingList)) AND s.account_id IN (\(ancestorList)) ORDER BY LENGTH(a.path) DESC
-                """, missing.map { $0 as any SQLEncodable } + ancestors.map { $0 as any SQLEncodable })
-            for row in rows {
-                let key: String = try row.get("setting_key")
-                if found[key] == nil { found[key] = try row.get("value_json") }
-            }
-            return found
+        var found: [String: String] = [:]
+        for row in try c.query(
+            "SELECT setting_key, value_json FROM user_settings WHERE user_id = ? AND setting_key IN (\(keyList))",
+            [userID as any SQLEncodable] + names.map { $0 as any SQLEncodable }) {
+            found[try row.get("setting_key")] = try row.get("value_json")
         }
+        let missing = names.filter { found[$0] == nil }
+        guard !missing.isEmpty, !ancestors.isEmpty else { return found }
+        // The path lists ancestors from the root down: a later position is nearer the user.
+        let depth = Dictionary(ancestors.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { _, last in last })
+        var nearest: [String: (depth: Int, json: String)] = [:]
+        let rows = try c.query(
+            """
+            SELECT account_id, setting_key, value_json FROM account_settings
+            WHERE setting_key IN (\(Array(repeating: "?", count: missing.count).joined(separator: ", ")))
+              AND account_id IN (\(Array(repeating: "?", count: ancestors.count).joined(separator: ", ")))
+            """, missing.map { $0 as any SQLEncodable } + ancestors.map { $0 as any SQLEncodable })
+        for row in rows {
+            let key: String = try row.get("setting_key")
+            let level = depth[try row.get("account_id", as: Int64.self)] ?? -1
+            if level > nearest[key]?.depth ?? -1 { nearest[key] = (level, try row.get("value_json")) }
+        }
+        for (key, value) in nearest { found[key] = value.json }
+        return found
     }
 
     /// `effectiveJSON(names:forUser:accountPath:)` for a user whose account path is not at hand (one query more).

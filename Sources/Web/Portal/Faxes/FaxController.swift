@@ -30,8 +30,7 @@ struct FaxController: Sendable {
         for (k, v) in request.uri.queryParameters { query[String(k)] = String(v) }
         let notice = query["cancelled"].map { "\($0) fax(es) cancelled." }
         let model = try await FaxListModel.query(
-            outbound: outbound, parameters: .init(query: query), session: session, database: database,
-            format: try await format(session), notice: notice)
+            outbound: outbound, parameters: .init(query: query), session: session, database: database, notice: notice)
         return try renderer.render("portal/faxes", title: model.heading, page: model, context: context, current: model.path)
     }
 

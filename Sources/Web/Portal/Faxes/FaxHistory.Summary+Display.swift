@@ -5,8 +5,10 @@ import PagewireCore
 extension FaxHistory.Summary {
     var isOutbound: Bool { direction == "outbound" }
 
-    /// "retry wait", "delivered" …
-    var stateText: String { state.rawValue.replacingOccurrences(of: "_", with: " ") }
+    /// "retry wait", "delivered" … (bytes swapped, not `replacingOccurrences`: every row of a list calls it)
+    var stateText: String {
+        String(decoding: state.rawValue.utf8.map { $0 == UInt8(ascii: "_") ? UInt8(ascii: " ") : $0 }, as: UTF8.self)
+    }
 
     /// The result's label in a list ("" while there is none).
     var resultText: String { resultCode?.title ?? "" }

@@ -1,5 +1,3 @@
-import Mustache
-
 /// The outbox or the inbox: filters, one page of faxes, and the link to the next (older) page.
 struct FaxListModel: Sendable {
     struct Option: Sendable {
@@ -40,42 +38,53 @@ struct FaxListModel: Sendable {
     var live: Bool { rows.contains { !$0.final } }
 }
 
-// Lists render many rows: named lookups instead of Mirror reflection (which dominated the
-// outbox's CPU time under load).
-extension FaxListModel.Row: MustacheParent {
-    func child(named name: String) -> Any? {
+// Lists render many rows: named lookups for the compiled renderer (and swift-mustache)
+// instead of Mirror reflection, which dominated the outbox's CPU time under load.
+extension FaxListModel.Option: TemplateObject {
+    func templateValue(named name: String) -> TemplateValue? {
         switch name {
-        case "id": id
-        case "number": number
-        case "state": state
-        case "result": result
-        case "pages": pages
-        case "attempts": attempts
-        case "when": when
-        case "cancellable": cancellable
-        case "selectable": selectable
-        case "final": final
+        case "value": .text(value)
+        case "label": .text(label)
+        case "selected": .flag(selected)
         default: nil
         }
     }
 }
 
-extension FaxListModel: MustacheParent {
-    func child(named name: String) -> Any? {
+extension FaxListModel.Row: TemplateObject {
+    func templateValue(named name: String) -> TemplateValue? {
         switch name {
-        case "heading": heading
-        case "path": path
-        case "isOutbox": isOutbox
-        case "from": from
-        case "to": to
-        case "number": number
-        case "statuses": statuses
-        case "rows": rows
-        case "hasRows": hasRows
-        case "nextURL": nextURL as Any?
-        case "newestURL": newestURL as Any?
-        case "notice": notice as Any?
-        case "live": live
+        case "id": .number(Int(id))
+        case "number": .text(number)
+        case "state": .text(state)
+        case "result": .text(result)
+        case "pages": .text(pages)
+        case "attempts": .number(attempts)
+        case "when": .text(when)
+        case "cancellable": .flag(cancellable)
+        case "selectable": .flag(selectable)
+        case "final": .flag(final)
+        default: nil
+        }
+    }
+}
+
+extension FaxListModel: TemplateObject {
+    func templateValue(named name: String) -> TemplateValue? {
+        switch name {
+        case "heading": .text(heading)
+        case "path": .text(path)
+        case "isOutbox": .flag(isOutbox)
+        case "from": .text(from)
+        case "to": .text(to)
+        case "number": .text(number)
+        case "statuses": .list(statuses)
+        case "rows": .list(rows)
+        case "hasRows": .flag(hasRows)
+        case "nextURL": .optional(nextURL)
+        case "newestURL": .optional(newestURL)
+        case "notice": .optional(notice)
+        case "live": .flag(live)
         default: nil
         }
     }

@@ -9,10 +9,19 @@ struct ErrorPageMiddleware: RouterMiddleware {
     typealias Context = PortalRequestContext
     let renderer: PageRenderer
 
-    struct ErrorPage: Sendable {
+    struct ErrorPage: Sendable, TemplateObject {
         let status: Int
         let heading: String
         let message: String
+
+        func templateValue(named name: String) -> TemplateValue? {
+            switch name {
+            case "status": .number(status)
+            case "heading": .text(heading)
+            case "message": .text(message)
+            default: nil
+            }
+        }
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {

@@ -25,13 +25,21 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
                                 body: .init(byteBuffer: .init(string: "Internal error\n")))
         }
         response.headers[.contentSecurityPolicy] = Self.contentSecurityPolicy
-        response.headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
+        response.headers[SecurityHeaderNames.frameOptions] = "DENY"
         response.headers[.xContentTypeOptions] = "nosniff"
-        response.headers[HTTPField.Name("Referrer-Policy")!] = "same-origin"
-        response.headers[HTTPField.Name("Permissions-Policy")!] = "camera=(), microphone=(), geolocation=()"
-        if request.headers[HTTPField.Name("X-Forwarded-Proto")!] == "https" || request.uri.scheme == .https {
+        response.headers[SecurityHeaderNames.referrerPolicy] = "same-origin"
+        response.headers[SecurityHeaderNames.permissionsPolicy] = "camera=(), microphone=(), geolocation=()"
+        if request.headers[SecurityHeaderNames.forwardedProto] == "https" || request.uri.scheme == .https {
             response.headers[.strictTransportSecurity] = "max-age=31536000; includeSubDomains"
         }
         return response
     }
+}
+
+/// Header names checked once, not on every response (generic types cannot hold static stored properties).
+enum SecurityHeaderNames {
+    static let frameOptions = HTTPField.Name("X-Frame-Options")!
+    static let referrerPolicy = HTTPField.Name("Referrer-Policy")!
+    static let permissionsPolicy = HTTPField.Name("Permissions-Policy")!
+    static let forwardedProto = HTTPField.Name("X-Forwarded-Proto")!
 }

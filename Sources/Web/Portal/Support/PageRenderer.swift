@@ -9,20 +9,34 @@ import PagewireCore
 /// missing template is a programming error caught by the tests.
 struct PageRenderer: Sendable {
     let library: MustacheLibrary
+    /// The templates `CompiledTemplate` reads (with every partial they use), by library name.
+    /// A page whose model is a `TemplateObject` renders through these; others through `library`.
+    let compiled: [String: CompiledTemplate]
 
     /// Loads every `Templates/<area>/<page>.mustache` once, named `<area>-<page>` (a Mustache
     /// closing tag cannot hold a slash); a template that does not parse stops start-up.
     static func load(resourcesDirectory: String) async throws -> PageRenderer {
         let root = resourcesDirectory + "/Templates/"
         var library = MustacheLibrary()
+        var compiled: [String: CompiledTemplate] = [:]
         guard let files = FileManager.default.enumerator(atPath: root) else { throw PortalStartupError.noTemplates(root) }
         for case let path as String in files where path.hasSuffix(".mustache") {
             let name = String(path.dropLast(".mustache".count)).replacingOccurrences(of: "/", with: "-")
             let text = try String(contentsOfFile: root + path, encoding: .utf8)
             try library.register(text, named: name)
+            compiled[name] = try? CompiledTemplate(parsing: text)
         }
         guard library.getTemplate(named: "portal-layout") != nil else { throw PortalStartupError.noTemplates(root) }
-        return PageRenderer(library: library)
+        return PageRenderer(library: library, compiled: Self.complete(compiled))
+    }
+
+    /// The compiled templates whose partials (and theirs) all compiled too.
+    static func complete(_ templates: [String: CompiledTemplate]) -> [String: CompiledTemplate] {
+        var kept = templates
+        while let broken = kept.first(where: { !$0.value.references.isSubset(of: kept.keys) })?.key {
+            kept[broken] = nil
+        }
+        return kept
     }
 
     enum PortalStartupError: Error, CustomStringConvertible {
@@ -88,14 +102,37 @@ struct PageRenderer: Sendable {
         _ template: String, title: String, page: Page, context: PortalRequestContext,
         current: String? = nil, status: HTTPResponse.Status = .ok, csrf: String? = nil, headers: HTTPFields = [:]
     ) throws -> Response {
-        let view = View(layout: layout(title: title, context: context, current: current, csrf: csrf), page: page)
-        guard let html = library.render(view, withTemplate: template.replacingOccurrences(of: "/", with: "-")) else {
-            throw HTTPError(.internalServerError, message: "missing template \(template)")
+        let frame = layout(title: title, context: context, current: current, csrf: csrf)
+        let name = template.replacingOccurrences(of: "/", with: "-")
+        let body: ByteBuffer
+        if let model = page as? any TemplateObject, let compiledPage = compiled[name] {
+            var buffer = ByteBufferAllocator().buffer(capacity: 16 * 1024)
+            compiledPage.render(CompiledView(layout: frame, page: model), library: compiled, into: &buffer)
+            body = buffer
+        } else {
+            guard let html = library.render(View(layout: frame, page: page), withTemplate: name) else {
+                throw HTTPError(.internalServerError, message: "missing template \(template)")
+            }
+            body = ByteBuffer(string: html)
         }
         var fields = headers
         fields[.contentType] = "text/html; charset=utf-8"
         fields[.cacheControl] = "no-store"
-        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(string: html)))
+        return Response(status: status, headers: fields, body: .init(byteBuffer: body))
+    }
+
+    /// The root object of a compiled page: `layout.*` and `page.*`, as `View` for swift-mustache.
+    struct CompiledView: TemplateObject {
+        let layout: Layout
+        let page: any TemplateObject
+
+        func templateValue(named name: String) -> TemplateValue? {
+            switch name {
+            case "layout": .object(layout)
+            case "page": .object(page)
+            default: nil
+            }
+        }
     }
 
     /// A 303 redirect (the answer to a successful form post).
@@ -116,30 +153,30 @@ extension PageRenderer.View: MustacheParent {
     }
 }
 
-extension PageRenderer.Layout: MustacheParent {
-    func child(named name: String) -> Any? {
+extension PageRenderer.Layout: TemplateObject {
+    func templateValue(named name: String) -> TemplateValue? {
         switch name {
-        case "brandName": brandName
-        case "pageTitle": pageTitle
-        case "logoURL": logoURL as Any?
-        case "footerText": footerText
-        case "supportEmail": supportEmail as Any?
-        case "title": title
-        case "signedIn": signedIn
-        case "userName": userName
-        case "csrf": csrf
-        case "nav": nav
+        case "brandName": .text(brandName)
+        case "pageTitle": .text(pageTitle)
+        case "logoURL": .optional(logoURL)
+        case "footerText": .text(footerText)
+        case "supportEmail": .optional(supportEmail)
+        case "title": .text(title)
+        case "signedIn": .flag(signedIn)
+        case "userName": .text(userName)
+        case "csrf": .text(csrf)
+        case "nav": .list(nav)
         default: nil
         }
     }
 }
 
-extension PageRenderer.NavItem: MustacheParent {
-    func child(named name: String) -> Any? {
+extension PageRenderer.NavItem: TemplateObject {
+    func templateValue(named name: String) -> TemplateValue? {
         switch name {
-        case "href": href
-        case "label": label
-        case "current": current
+        case "href": .text(href)
+        case "label": .text(label)
+        case "current": .flag(current)
         default: nil
         }
     }
