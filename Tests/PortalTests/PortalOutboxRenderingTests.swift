@@ -26,7 +26,7 @@ struct PortalOutboxRenderingTests {
             #expect(afterCompany.text.contains("<td>2026-03-04 07:00</td>"))
             #expect(afterUser.text.contains("<td>03/04/2026 7:00 AM</td>"))
             #expect(before.text.contains("<td>+1&lt;b&gt;&quot;206&#39;</td>") && !before.text.contains("<b>\""))
-            #expect(before.text.contains("href=\"/faxes/\(id)\"") && before.text.contains("<td class=\"state\">queued</td>"))
+            #expect(before.text.contains("href=\"/faxes/\(id)\"") && before.text.contains("<td class=\"state\" data-live=\"state\">queued</td>"))
             #expect(before.text.contains("Alice A") && before.text.contains("name=\"csrf\" value=\""))
         }
     }
