@@ -54,8 +54,13 @@ enum TelephonyBench {
         let (ticks, late) = try await endpoint.loop.submit { (endpoint.clock.ticks, endpoint.clock.lateTicks) }.get()
         let media = reports.compactMap(\.media)
         let ok = reports.filter { $0.resultCode == .ok && (!t38 || $0.usedT38) }.count
-        for report in reports where report.resultCode != .ok {
-            FileHandle.standardError.write(Data("call failed: \(report.resultCode.rawValue) sip=\(report.sipStatus ?? 0) t30=\(report.completionCode?.rawValue ?? -1)\n".utf8))
+        // Why calls did not count, grouped (a T.38 call that ended on G.711 counts as not delivered over T.38).
+        var failures: [String: Int] = [:]
+        for report in reports where report.resultCode != .ok || (t38 && !report.usedT38) {
+            failures["\(report.resultCode.rawValue) sip=\(report.sipStatus ?? 0) t30=\(report.completionCode?.rawValue ?? -1) t38=\(report.t38.rawValue)", default: 0] += 1
+        }
+        for (reason, count) in failures.sorted(by: { $0.value > $1.value }) {
+            FileHandle.standardError.write(Data("calls not counted: \(count) × \(reason)\n".utf8))
         }
         print("calls=\(calls) ok=\(ok) rtp_sent=\(media.map(\.rtpSent).reduce(0, +)) rtp_late=\(media.map(\.rtpLate).reduce(0, +)) "
               + "rtp_lost=\(media.map(\.rtpLost).reduce(0, +)) udptl_sent=\(media.map(\.udptlSent).reduce(0, +)) "
