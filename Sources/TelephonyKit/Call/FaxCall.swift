@@ -225,6 +225,13 @@ final class FaxCall: SIPDialogHandler, @unchecked Sendable {
         report.callID = callID
         report.media = media.counters
         report.sessionRefreshes = sessionRefreshes
+        let counters = media.counters
+        logger.info("Call media", metadata: [
+            "media.rtp_sent": "\(counters.rtpSent)", "media.rtp_received": "\(counters.rtpReceived)",
+            "media.rtp_late": "\(counters.rtpLate)", "media.rtp_lost": "\(counters.rtpLost)",
+            "media.udptl_sent": "\(counters.udptlSent)", "media.udptl_received": "\(counters.udptlReceived)",
+            "media.udptl_recovered": "\(counters.udptlRecovered)", "media.dropped": "\(counters.dropped)",
+        ])
         media.close()
         completion(report)
     }

@@ -238,13 +238,15 @@ public final class CallMedia: MediaTicking, @unchecked Sendable {
     // MARK: Receiving
 
     /// Empties the socket in use into the jitter buffer or the UDPTL window, and now and then
-    /// the other one (counted as dropped).
+    /// the RTP socket when it is not in use (counted as dropped).
     private func receive() {
         let drainIdle = ticks % Self.idleDrainInterval == 0
         switch mode {
         case .audio(_, let payloadType, let peer):
             audioSocket.receiveAll(into: scratch) { bytes, source in receiveRTP(bytes, from: source, peer: peer, payloadType: payloadType) }
-            if drainIdle { drop(t38Socket) }
+            // The UDPTL socket is left alone: a far end that accepted our re-INVITE to T.38
+            // sends its first IFPs (its CED, the start of its DIS) before the 200 reaches us,
+            // and they must still be there when the call switches.
         case .t38(let peer):
             t38Socket.receiveAll(into: scratch) { bytes, source in receiveUDPTL(bytes, from: source, peer: peer) }
             if drainIdle { drop(audioSocket) }
