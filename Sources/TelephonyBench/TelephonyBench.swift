@@ -9,7 +9,7 @@ import TelephonyKit
 /// simulator for `scripts/benchmarks/telephony.sh`.
 ///
 ///     pagewire-telephony-bench g711|t38 CALLS SIMULATOR_PORT MEDIA_MIN MEDIA_MAX
-///     → "calls=<n> ok=<n> rtp_sent=<n> rtp_late=<n> rtp_lost=<n> udptl_sent=<n> late_ticks=<n> ticks=<n> cpu_ms=<n> seconds=<n>"
+///     → "calls=<n> ok=<n> rtp_sent=<n> rtp_late=<n> rtp_lost=<n> udptl_sent=<n> late_ticks=<n> ticks=<n> peak_legs=<n> cpu_ms=<n> seconds=<n>"
 @main
 enum TelephonyBench {
     static func main() async throws {
@@ -51,15 +51,20 @@ enum TelephonyBench {
         }
         let seconds = Double((ContinuousClock.now - start).components.seconds) + Double((ContinuousClock.now - start).components.attoseconds) / 1e18
         let cpu = cpuMilliseconds() - cpuBefore
-        let (ticks, late) = try await endpoint.loop.submit { (endpoint.clock.ticks, endpoint.clock.lateTicks) }.get()
+        let (ticks, late, peak) = try await endpoint.loop.submit { (endpoint.clock.ticks, endpoint.clock.lateTicks, endpoint.clock.peakLegCount) }.get()
         let media = reports.compactMap(\.media)
         let ok = reports.filter { $0.resultCode == .ok && (!t38 || $0.usedT38) }.count
-        for report in reports where report.resultCode != .ok {
-            FileHandle.standardError.write(Data("call failed: \(report.resultCode.rawValue) sip=\(report.sipStatus ?? 0) t30=\(report.completionCode?.rawValue ?? -1)\n".utf8))
+        // Why calls did not count, grouped (a T.38 call that ended on G.711 counts as not delivered over T.38).
+        var failures: [String: Int] = [:]
+        for report in reports where report.resultCode != .ok || (t38 && !report.usedT38) {
+            failures["\(report.resultCode.rawValue) sip=\(report.sipStatus ?? 0) t30=\(report.completionCode?.rawValue ?? -1) t38=\(report.t38.rawValue)", default: 0] += 1
+        }
+        for (reason, count) in failures.sorted(by: { $0.value > $1.value }) {
+            FileHandle.standardError.write(Data("calls not counted: \(count) × \(reason)\n".utf8))
         }
         print("calls=\(calls) ok=\(ok) rtp_sent=\(media.map(\.rtpSent).reduce(0, +)) rtp_late=\(media.map(\.rtpLate).reduce(0, +)) "
               + "rtp_lost=\(media.map(\.rtpLost).reduce(0, +)) udptl_sent=\(media.map(\.udptlSent).reduce(0, +)) "
-              + "late_ticks=\(late) ticks=\(ticks) cpu_ms=\(Int(cpu)) seconds=\(String(format: "%.1f", seconds))")
+              + "late_ticks=\(late) ticks=\(ticks) peak_legs=\(peak) cpu_ms=\(Int(cpu)) seconds=\(String(format: "%.1f", seconds))")
         await endpoint.close()
     }
 

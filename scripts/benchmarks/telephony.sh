@@ -5,11 +5,15 @@
 # RTP packets or more played late on a G.711 call); prints the largest N that passed and the CPU per channel of
 # both processes together, against the fax engine's own DSP cost for the same transport measured
 # in the same run (pagewire-engine-bench: two SpanDSP ends in one loop, no network).
+# The driver starts its N calls over two seconds (the set-up rate a busy trunk delivers), far
+# shorter than one call (about 45 s for the benchmark page), so all N run at once: each step
+# prints the most media legs its clock ticked together (peak_legs). The load average is printed
+# with each step: the machine is shared, and a process that is not scheduled plays late.
 # Last lines: BENCH telephony-g711 / telephony-t38.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-steps="${PW_BENCH_STEPS:-25 50 100 200 400 800 1000}"
+steps="${PW_BENCH_STEPS:-100 200 300 400 600 800 1000 1200}"
 sim_port="${PW_BENCH_SIP_PORT:-45080}"
 work="$(mktemp -d /tmp/pagewire-telephony-bench.XXXXXX)"
 sim_pid=""
@@ -42,7 +46,7 @@ for transport in g711 t38; do
         sim_before="$(cpu_ms "$sim_pid")"
         out="$("$bin/pagewire-telephony-bench" "$transport" "$n" "$sim_port" 25000 29999 2>"$work/bench-$transport-$n.err")"
         sim_after="$(cpu_ms "$sim_pid")"
-        echo "telephony bench: $transport n=$n $out simulator_cpu_ms=$((sim_after - sim_before))" >&2
+        echo "telephony bench: $transport n=$n $out simulator_cpu_ms=$((sim_after - sim_before)) load=$(cut -d' ' -f1-3 /proc/loadavg)" >&2
         ok="$(echo "$out" | field ok)"; sent="$(echo "$out" | field rtp_sent)"; late="$(echo "$out" | field rtp_late)"
         seconds="$(echo "$out" | field seconds)"; cpu="$(echo "$out" | field cpu_ms)"
         # G.711: every fax delivered and under 1 % of RTP packets played late; T.38: every fax delivered over T.38.

@@ -82,7 +82,11 @@ public final class FaxSession {
     ) throws(FaxSessionError) {
         if case .send(let document) = configuration.role {
             do {
-                _ = try FaxTIFF.checkSendable(document)
+                // Headers and SpanDSP's own open, not a decode of every page: a session is
+                // created on the telephony event loop for every call (twice when it moves to
+                // T.38), and decoding the whole document there held every other call's media
+                // for milliseconds per page. Documents are decoded once when they are rendered.
+                _ = try FaxTIFF.checkSendable(document, decode: false)
             } catch {
                 throw .unreadableDocument(document, error)
             }

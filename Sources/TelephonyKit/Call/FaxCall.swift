@@ -32,6 +32,8 @@ final class FaxCall: SIPDialogHandler, @unchecked Sendable {
     /// Send a session refresh this often once on T.38.
     var sessionRefresh: TimeAmount?
     private var sessionRefreshes = 0
+    /// Our T.38 re-INVITEs answered 491 (request pending) so far.
+    private var t38Glares = 0
 
     init(endpoint: TelephonyEndpoint, media: CallMedia, base: FaxSessionConfiguration, t38Policy: T38Policy,
          codecs: [SDPAudioCodec], logger: Logger, completion: @escaping (FaxCallReport) -> Void) {
@@ -109,8 +111,18 @@ final class FaxCall: SIPDialogHandler, @unchecked Sendable {
                   let answer = try? SDPSession(parsing: response.body),
                   case .t38(let parameters, let address, let port)? = answer.negotiated(capabilities: SDPCapabilities(codecs: codecs, t38: true, t38Parameters: t38Policy.parameters))
             else {
-                t38State = .refused
                 sdpVersion += 1
+                if response?.status == 491, t38Glares < 2 {
+                    // Glare: the far end had a request of its own in progress (RFC 3261 §14.1).
+                    // The caller, owner of the Call-ID, tries again after 2.1–4 s; the callee after 0–2 s.
+                    t38Glares += 1
+                    t38State = .unknown
+                    let wait = dialog.isCaller ? Int64.random(in: 2_100...4_000) : Int64.random(in: 10...2_000)
+                    logger.info("T.38 re-INVITE crossed another request (491); asking again", metadata: ["sip.retry_ms": "\(wait)"])
+                    after(.milliseconds(wait)) { [self] in requestT38() }
+                    return
+                }
+                t38State = .refused
                 logger.info("T.38 refused; staying on G.711", metadata: ["sip.status": "\(response?.status ?? 0)"])
                 return
             }
@@ -213,6 +225,13 @@ final class FaxCall: SIPDialogHandler, @unchecked Sendable {
         report.callID = callID
         report.media = media.counters
         report.sessionRefreshes = sessionRefreshes
+        let counters = media.counters
+        logger.info("Call media", metadata: [
+            "media.rtp_sent": "\(counters.rtpSent)", "media.rtp_received": "\(counters.rtpReceived)",
+            "media.rtp_late": "\(counters.rtpLate)", "media.rtp_lost": "\(counters.rtpLost)",
+            "media.udptl_sent": "\(counters.udptlSent)", "media.udptl_received": "\(counters.udptlReceived)",
+            "media.udptl_recovered": "\(counters.udptlRecovered)", "media.dropped": "\(counters.dropped)",
+        ])
         media.close()
         completion(report)
     }

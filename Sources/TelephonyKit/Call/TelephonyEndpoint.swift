@@ -82,15 +82,16 @@ public final class TelephonyEndpoint: @unchecked Sendable {
     public func sendFax(_ request: OutboundFaxRequest, cancel: FaxCallCancellation? = nil) async -> FaxCallReport {
         calls.withLock { $0 += 1 }
         defer { releaseCall() }
-        let media: CallMedia
-        do {
-            media = try await CallMedia.open(loop: loop, clock: clock, ports: ports, logger: logger, redundancyDepth: configuration.udptlRedundancy)
-        } catch {
-            logger.error("No media port for an outgoing call", metadata: ["media.error": "\(error)"])
-            return FaxCallReport(resultCode: .generalError)
-        }
         return await withCheckedContinuation { (continuation: CheckedContinuation<FaxCallReport, Never>) in
             loop.execute { [self] in
+                let media: CallMedia
+                do {
+                    media = try CallMedia.open(loop: loop, clock: clock, ports: ports, logger: logger, redundancyDepth: configuration.udptlRedundancy)
+                } catch {
+                    logger.error("No media port for an outgoing call", metadata: ["media.error": "\(error)"])
+                    continuation.resume(returning: FaxCallReport(resultCode: .generalError))
+                    return
+                }
                 startOutbound(request, media: media, cancel: cancel) { continuation.resume(returning: $0) }
             }
         }
@@ -163,20 +164,17 @@ public final class TelephonyEndpoint: @unchecked Sendable {
     public func answerFax(_ invite: SIPIncomingInvite, options: InboundFaxOptions, completion: @escaping @Sendable (FaxCallReport) -> Void) {
         loop.preconditionInEventLoop()
         invite.ring()
-        let inviteBox = UncheckedBox(invite)
-        let loop = self.loop
-        Task {
-            let media: CallMedia
-            do {
-                media = try await CallMedia.open(loop: loop, clock: clock, ports: ports, logger: logger, redundancyDepth: configuration.udptlRedundancy)
-            } catch {
-                loop.execute { inviteBox.value.reject(503) }
-                completion(FaxCallReport(resultCode: .generalError, sipStatus: 503))
-                return
-            }
-            loop.scheduleTask(in: options.ringTime) { [self] in
-                answerNow(inviteBox.value, media: media, options: options, completion: completion)
-            }
+        let media: CallMedia
+        do {
+            media = try CallMedia.open(loop: loop, clock: clock, ports: ports, logger: logger, redundancyDepth: configuration.udptlRedundancy)
+        } catch {
+            logger.error("No media port for an incoming call", metadata: ["media.error": "\(error)"])
+            invite.reject(503)
+            completion(FaxCallReport(resultCode: .generalError, sipStatus: 503))
+            return
+        }
+        loop.scheduleTask(in: options.ringTime) { [self] in
+            answerNow(invite, media: media, options: options, completion: completion)
         }
     }
 

@@ -4,17 +4,18 @@ import Logging
 import NIOCore
 import SIP
 
-/// The media of one call: an RTP socket for G.711 and a UDPTL socket for T.38, both on the
-/// call's event loop, feeding one `FaxSession` at a time. Packets are only taken from the
-/// negotiated peer address; anything else is dropped and counted. Confined to `loop`.
+/// The media of one call: an RTP socket for G.711 and a UDPTL socket for T.38, both read and
+/// written by the media clock's tick on the call's event loop (see `MediaSocket`), feeding one
+/// `FaxSession` at a time. Packets are only taken from the negotiated peer address; anything
+/// else is dropped and counted. Confined to `loop`.
 public final class CallMedia: MediaTicking, @unchecked Sendable {
     /// What the call is doing now.
     enum Mode {
         case idle
-        case audio(codec: G711Codec, payloadType: UInt8, peer: SocketAddress)
-        case t38(peer: SocketAddress)
+        case audio(codec: G711Codec, payloadType: UInt8, peer: MediaAddress)
+        case t38(peer: MediaAddress)
         /// A person talking (the simulator's voice answer): speech-like audio out, input ignored.
-        case voice(codec: G711Codec, payloadType: UInt8, peer: SocketAddress)
+        case voice(codec: G711Codec, payloadType: UInt8, peer: MediaAddress)
     }
 
     /// Counters for one call (logged at the end, summed by benchmarks).
@@ -37,11 +38,15 @@ public final class CallMedia: MediaTicking, @unchecked Sendable {
         public var dropped = 0
     }
 
+    /// A socket the call is not using now is emptied this often (in ticks): what arrives there
+    /// is only counted and dropped, and the kernel bounds its buffer meanwhile.
+    static let idleDrainInterval = 25
+
     let loop: any EventLoop
     let clock: MediaClock
     let logger: Logger
-    let audioChannel: any Channel
-    let t38Channel: any Channel
+    let audioSocket: MediaSocket
+    let t38Socket: MediaSocket
     /// The local ports, for SDP.
     public let audioPort: Int
     /// The local UDPTL port.
@@ -65,44 +70,46 @@ public final class CallMedia: MediaTicking, @unchecked Sendable {
     private var udptlHistory: UDPTLSendHistory
     private var finishedReported = false
     private var voiceTicks = 0
+    private var ticks = 0
     private var closed = false
+    /// Where datagrams are read to (one call's sockets are read one after the other).
+    private let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: MediaSocket.maximumDatagram, alignment: 8)
 
-    init(loop: any EventLoop, clock: MediaClock, logger: Logger, audio: (any Channel, MediaDatagramHandler),
-         t38: (any Channel, MediaDatagramHandler), redundancyDepth: Int) {
+    init(loop: any EventLoop, clock: MediaClock, logger: Logger, audio: MediaSocket, t38: MediaSocket, redundancyDepth: Int) {
         self.loop = loop
         self.clock = clock
         self.logger = logger
-        audioChannel = audio.0
-        t38Channel = t38.0
-        audioPort = audio.0.localAddress?.port ?? 0
-        t38Port = t38.0.localAddress?.port ?? 0
+        audioSocket = audio
+        t38Socket = t38
+        audioPort = audio.port
+        t38Port = t38.port
         self.redundancyDepth = redundancyDepth
         udptlHistory = UDPTLSendHistory(depth: redundancyDepth, maxDatagram: 400)
-        audio.1.onDatagram = { [unowned self] buffer, source in receiveRTP(buffer, from: source) }
-        t38.1.onDatagram = { [unowned self] buffer, source in receiveUDPTL(buffer, from: source) }
+    }
+
+    deinit {
+        audioSocket.close()
+        t38Socket.close()
+        scratch.deallocate()
     }
 
     /// Binds both sockets from the allocator.
-    static func open(loop: any EventLoop, clock: MediaClock, ports: MediaPortAllocator, logger: Logger, redundancyDepth: Int) async throws -> CallMedia {
-        let audioHandler = MediaDatagramHandler()
-        let t38Handler = MediaDatagramHandler()
-        let audio = try await ports.bind(on: loop) { audioHandler }
-        let t38: any Channel
+    static func open(loop: any EventLoop, clock: MediaClock, ports: MediaPortAllocator, logger: Logger, redundancyDepth: Int) throws -> CallMedia {
+        let audio = try ports.bind()
+        let t38: MediaSocket
         do {
-            t38 = try await ports.bind(on: loop) { t38Handler }
+            t38 = try ports.bind()
         } catch {
-            try? await audio.close()
+            audio.close()
             throw error
         }
-        return try await loop.submit {
-            CallMedia(loop: loop, clock: clock, logger: logger, audio: (audio, audioHandler), t38: (t38, t38Handler), redundancyDepth: redundancyDepth)
-        }.get()
+        return CallMedia(loop: loop, clock: clock, logger: logger, audio: audio, t38: t38, redundancyDepth: redundancyDepth)
     }
 
     /// Starts (or switches to) G.711 with `session`.
     func startAudio(codec: SDPAudioCodec, address: String, port: Int, session: FaxSession) {
         loop.preconditionInEventLoop()
-        guard let peer = try? SocketAddress(ipAddress: address, port: port) else {
+        guard let peer = MediaAddress(ipAddress: address, port: port) else {
             logger.warning("Unusable RTP peer address", metadata: ["media.address": "\(address)"])
             return
         }
@@ -115,7 +122,7 @@ public final class CallMedia: MediaTicking, @unchecked Sendable {
     /// Switches to T.38 with a new session (the audio session is dropped).
     func startT38(parameters: T38Parameters, address: String, port: Int, session: FaxSession) {
         loop.preconditionInEventLoop()
-        guard let peer = try? SocketAddress(ipAddress: address, port: port) else {
+        guard let peer = MediaAddress(ipAddress: address, port: port) else {
             logger.warning("Unusable UDPTL peer address", metadata: ["media.address": "\(address)"])
             return
         }
@@ -130,7 +137,7 @@ public final class CallMedia: MediaTicking, @unchecked Sendable {
     /// Plays speech-like audio to the peer instead of fax tones (no session).
     func startVoice(codec: SDPAudioCodec, address: String, port: Int) {
         loop.preconditionInEventLoop()
-        guard let peer = try? SocketAddress(ipAddress: address, port: port) else { return }
+        guard let peer = MediaAddress(ipAddress: address, port: port) else { return }
         mode = .voice(codec: codec == .pcmu ? .pcmu : .pcma, payloadType: codec.payloadType, peer: peer)
         clock.add(self)
     }
@@ -149,8 +156,8 @@ public final class CallMedia: MediaTicking, @unchecked Sendable {
         clock.remove(self)
         mode = .idle
         session = nil
-        audioChannel.close(promise: nil)
-        t38Channel.close(promise: nil)
+        audioSocket.close()
+        t38Socket.close()
     }
 
     /// Ends the fax now (remote hang-up, cancel): phase E follows with "call dropped".
@@ -162,15 +169,18 @@ public final class CallMedia: MediaTicking, @unchecked Sendable {
 
     // MARK: Ticks
 
-    /// One packet time: plays the next received packet into the session and sends the next one out.
+    /// One packet time: reads what arrived since the last one, plays the next received packet
+    /// into the session and sends the next one out.
     public func mediaTick() {
+        ticks &+= 1
+        receive()
         if case .voice(let codec, let payloadType, let peer) = mode {
             let packet = RTPPacket(payloadType: payloadType, sequenceNumber: rtpSequence, timestamp: rtpTimestamp, ssrc: ssrc,
                                    payload: codec.encode(Self.speech(tick: voiceTicks)))
             voiceTicks += 1
             rtpSequence &+= 1
             rtpTimestamp &+= 160
-            write(packet.bytes, to: peer, on: audioChannel)
+            audioSocket.send(packet.bytes, to: peer)
             counters.rtpSent += 1
             return
         }
@@ -193,22 +203,18 @@ public final class CallMedia: MediaTicking, @unchecked Sendable {
                                    payload: session.audioOutPayload(count: 160, codec: codec))
             rtpSequence &+= 1
             rtpTimestamp &+= 160
-            write(packet.bytes, to: peer, on: audioChannel)
+            audioSocket.send(packet.bytes, to: peer)
             counters.rtpSent += 1
         case .t38(let peer):
             for packet in session.tick(samples: 160) {
                 let udptl = udptlHistory.packet(ifp: packet.ifp, sequence: packet.sequence)
                 let copies = udptlHistory.depth == 0 ? max(1, packet.copies) : 1
-                for _ in 0..<copies { write(udptl.bytes, to: peer, on: t38Channel) }
+                let bytes = udptl.bytes
+                for _ in 0..<copies { t38Socket.send(bytes, to: peer) }
                 counters.udptlSent += copies
             }
         }
         checkFinished()
-    }
-
-    private func write(_ bytes: [UInt8], to peer: SocketAddress, on channel: any Channel) {
-        let buffer = channel.allocator.buffer(bytes: bytes)
-        channel.writeAndFlush(AddressedEnvelope(remoteAddress: peer, data: buffer), promise: nil)
     }
 
     private func checkFinished() {
@@ -231,12 +237,34 @@ public final class CallMedia: MediaTicking, @unchecked Sendable {
 
     // MARK: Receiving
 
-    private func receiveRTP(_ buffer: ByteBuffer, from source: SocketAddress) {
-        guard case .audio(_, let payloadType, let peer) = mode, source == peer else {
-            counters.dropped += 1
-            return
+    /// Empties the socket in use into the jitter buffer or the UDPTL window, and now and then
+    /// the RTP socket when it is not in use (counted as dropped).
+    private func receive() {
+        let drainIdle = ticks % Self.idleDrainInterval == 0
+        switch mode {
+        case .audio(_, let payloadType, let peer):
+            audioSocket.receiveAll(into: scratch) { bytes, source in receiveRTP(bytes, from: source, peer: peer, payloadType: payloadType) }
+            // The UDPTL socket is left alone: a far end that accepted our re-INVITE to T.38
+            // sends its first IFPs (its CED, the start of its DIS) before the 200 reaches us,
+            // and they must still be there when the call switches.
+        case .t38(let peer):
+            t38Socket.receiveAll(into: scratch) { bytes, source in receiveUDPTL(bytes, from: source, peer: peer) }
+            if drainIdle { drop(audioSocket) }
+        case .voice:
+            // The far end's audio is not listened to.
+            drop(audioSocket)
+            if drainIdle { drop(t38Socket) }
+        case .idle:
+            if drainIdle { drop(audioSocket); drop(t38Socket) }
         }
-        guard let packet = try? RTPPacket(parsing: buffer.readableBytesView) else {
+    }
+
+    private func drop(_ socket: MediaSocket) {
+        counters.dropped += socket.receiveAll(into: scratch) { _, _ in }
+    }
+
+    private func receiveRTP(_ bytes: UnsafeRawBufferPointer?, from source: MediaAddress, peer: MediaAddress, payloadType: UInt8) {
+        guard source == peer, let bytes, let packet = try? RTPPacket(parsing: bytes) else {
             counters.dropped += 1
             return
         }
@@ -246,12 +274,8 @@ public final class CallMedia: MediaTicking, @unchecked Sendable {
         jitter.insert(packet)
     }
 
-    private func receiveUDPTL(_ buffer: ByteBuffer, from source: SocketAddress) {
-        guard case .t38(let peer) = mode, source == peer, let session else {
-            counters.dropped += 1
-            return
-        }
-        guard let packet = try? UDPTLPacket(parsing: buffer.readableBytesView) else {
+    private func receiveUDPTL(_ bytes: UnsafeRawBufferPointer?, from source: MediaAddress, peer: MediaAddress) {
+        guard source == peer, let session, let bytes, let packet = try? UDPTLPacket(parsing: bytes) else {
             counters.dropped += 1
             return
         }
@@ -259,6 +283,5 @@ public final class CallMedia: MediaTicking, @unchecked Sendable {
         let before = udptlWindow.recovered
         for (ifp, sequence) in udptlWindow.accept(packet) { session.ifpIn(ifp, sequence: sequence) }
         counters.udptlRecovered += udptlWindow.recovered - before
-        checkFinished()
     }
 }

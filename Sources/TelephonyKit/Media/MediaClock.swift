@@ -22,6 +22,13 @@ public final class MediaClock: @unchecked Sendable {
     public private(set) var ticks = 0
     /// Ticks that ran more than half a period after their deadline.
     public private(set) var lateTicks = 0
+    /// The most legs ticked at once so far.
+    public private(set) var peakLegCount = 0
+    /// How late a tick may be and still be caught up on (the ticks after it run back to back);
+    /// later, the clock starts a new time base. Catching up on longer stalls (tried: 1 s) ran a
+    /// tick in every loop iteration for seconds while hundreds of calls set up, and SIP
+    /// messages waited behind them: T.38 re-INVITEs came too late and every T.38 call failed.
+    static let maximumCatchUp = TimeAmount.milliseconds(200)
 
     /// Creates a clock for `loop` (it starts with the first leg).
     public init(loop: any EventLoop) { self.loop = loop }
@@ -30,6 +37,7 @@ public final class MediaClock: @unchecked Sendable {
     public func add(_ leg: MediaTicking) {
         loop.preconditionInEventLoop()
         legs[ObjectIdentifier(leg)] = leg
+        peakLegCount = max(peakLegCount, legs.count)
         if scheduled == nil {
             origin = .now()
             tickIndex = 0
@@ -57,7 +65,7 @@ public final class MediaClock: @unchecked Sendable {
         scheduled = loop.scheduleTask(deadline: deadline) { [self] in
             let lateness = NIODeadline.now() - deadline
             if lateness > .milliseconds(10) { lateTicks += 1 }
-            if lateness > .milliseconds(200) {
+            if lateness > MediaClock.maximumCatchUp {
                 // The process stalled: start a new time base rather than bursting to catch up.
                 self.origin = .now()
                 tickIndex = 0

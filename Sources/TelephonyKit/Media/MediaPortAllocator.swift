@@ -1,6 +1,3 @@
-import Logging
-import NIOCore
-import NIOPosix
 import Synchronization
 
 /// Binds UDP media sockets on ports from a configured range, round-robin, skipping ports in use.
@@ -10,6 +7,10 @@ public final class MediaPortAllocator: Sendable {
     /// The port range (inclusive).
     public let range: ClosedRange<Int>
     private let cursor: Mutex<Int>
+
+    /// Receive buffer of each media socket: at 20 ms per packet it holds seconds of one call's
+    /// media, so a process that is scheduled late loses nothing.
+    static let receiveBufferSize = 262_144
 
     /// Creates an allocator.
     public init(host: String, range: ClosedRange<Int>) {
@@ -26,18 +27,13 @@ public final class MediaPortAllocator: Sendable {
         }
     }
 
-    /// Binds a datagram channel on `loop` with `handler`, trying each port of the range at most once.
-    func bind(on loop: any EventLoop, handler: @escaping @Sendable () -> any ChannelHandler) async throws -> any Channel {
+    /// Binds a media socket, trying each port of the range at most once.
+    func bind() throws -> MediaSocket {
+        guard MediaAddress(ipAddress: host, port: 0) != nil else { throw MediaError.noFreePort("media host \(host) is not an IP address") }
         var lastError: (any Error)?
         for _ in 0..<range.count {
-            let port = nextPort()
             do {
-                return try await DatagramBootstrap(group: loop)
-                    .channelOption(.socketOption(.so_rcvbuf), value: 262_144)
-                    .channelInitializer { channel in
-                        channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(handler()) }
-                    }
-                    .bind(host: host, port: port).get()
+                return try MediaSocket.bind(host: host, port: nextPort(), receiveBufferSize: Self.receiveBufferSize)
             } catch {
                 lastError = error
             }
@@ -50,18 +46,4 @@ public final class MediaPortAllocator: Sendable {
 public enum MediaError: Error, Sendable {
     /// Every port of the range is taken.
     case noFreePort(String)
-}
-
-/// Hands datagrams of one media socket to its call on the loop.
-final class MediaDatagramHandler: ChannelInboundHandler, @unchecked Sendable {
-    typealias InboundIn = AddressedEnvelope<ByteBuffer>
-    /// Set once the call owning the socket exists; confined to the loop.
-    var onDatagram: ((ByteBuffer, SocketAddress) -> Void)?
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let envelope = unwrapInboundIn(data)
-        onDatagram?(envelope.data, envelope.remoteAddress)
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: Error) {}
 }

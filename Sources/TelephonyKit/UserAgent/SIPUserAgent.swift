@@ -63,6 +63,12 @@ public final class SIPUserAgent: @unchecked Sendable {
     public static func start(configuration: SIPUserAgentConfiguration, on loop: any EventLoop, logger: Logger) async throws -> SIPUserAgent {
         let agent = SIPUserAgent(loop: loop, configuration: configuration, logger: logger)
         let channel = try await DatagramBootstrap(group: loop)
+            // The loop also runs every call's 20 ms media tick. Read what is waiting in one go
+            // (NIO reads 4 datagrams per wake-up by default: with hundreds of calls setting up,
+            // a tick between every 4 messages held re-INVITEs back for seconds), and keep a
+            // burst of set-ups in the kernel rather than dropping it while a tick runs.
+            .channelOption(.maxMessagesPerRead, value: 64)
+            .channelOption(.socketOption(.so_rcvbuf), value: 4 << 20)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(SIPTransport(agent: agent)) }
             }
