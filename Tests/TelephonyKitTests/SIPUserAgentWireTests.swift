@@ -36,6 +36,12 @@ struct SIPUserAgentWireTests {
         for _ in 0..<50 { try await peer.send((0..<200).map { _ in UInt8.random(in: 0...255) }, to: port) }
         try await peer.send(Self.request("OPTIONS", to: port, from: peer.port), to: port)
         let options = await peer.nextMessage()
+        // a long request (many headers, as some carriers send) is read whole and answered
+        var long = Self.request("OPTIONS", to: port, from: peer.port)
+        long = long.replacingOccurrences(of: "Max-Forwards: 70\r\n",
+                                         with: "Max-Forwards: 70\r\n" + (0..<60).map { "X-Carrier-Note-\($0): " + String(repeating: "n", count: 60) + "\r\n" }.joined())
+        try await peer.send(long, to: port)
+        let longAnswer = await peer.nextMessage()
         try await peer.send(Self.request("FROBNICATE", to: port, from: peer.port), to: port)
         let unknown = await peer.nextMessage()
         try await peer.send(Self.request("BYE", to: port, from: peer.port, toTag: "nosuchdialog"), to: port)
@@ -43,6 +49,7 @@ struct SIPUserAgentWireTests {
         // check
         #expect(options?.status == 200)
         #expect(options?.headers["Allow"]?.contains("INVITE") == true)
+        #expect(long.utf8.count > 4_000 && longAnswer?.status == 200)
         #expect(unknown?.status == 501)
         #expect(bye?.status == 481)
         let malformed = try await harness.simulator.endpoint.loop.submit { harness.simulator.endpoint.agent.malformedCount }.get()

@@ -69,6 +69,9 @@ public final class SIPUserAgent: @unchecked Sendable {
             // burst of set-ups in the kernel rather than dropping it while a tick runs.
             .channelOption(.maxMessagesPerRead, value: 64)
             .channelOption(.socketOption(.so_rcvbuf), value: 4 << 20)
+            // A datagram is read whole, up to the largest UDP payload: NIO's default 2,048-byte
+            // buffer cut longer messages (an INVITE with many headers or a large SDP) silently.
+            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 65_507))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(SIPTransport(agent: agent)) }
             }
