@@ -47,6 +47,12 @@ public struct DocumentLibrary: Sendable {
 
     // MARK: - Reading
 
+    /// Whether vault document `documentID` is a library entry's own copy (which the system may
+    /// not read, so a fax cannot be made of it directly: `copyForFax` makes one).
+    public func isLibraryCopy(documentID: Int64) async throws -> Bool {
+        !(try await database.query("SELECT id FROM library_documents WHERE document_id = ?", documentID)).isEmpty
+    }
+
     /// The library inside `scope`, by title.
     public func list(scope: AccountScope, limit: Int = 500) async throws -> [LibraryDocument] {
         try await database.query(

@@ -64,6 +64,11 @@ extension FaxesController {
         for id in checked.documentIDs {
             let info = try await documents.info(id, companyID: companyID)
             guard info.kind == .original else { throw Problem.invalid("document \(id) is not an uploaded document", field: "document_ids") }
+            // A documents-library entry is sealed for its company's key holders only: the system could not render it.
+            guard try await !DocumentLibrary(documents: documents).isLibraryCopy(documentID: id) else {
+                throw Problem.invalid("document \(id) belongs to the documents library, which the platform cannot read; "
+                                      + "send it from the portal's Send page or upload the file", field: "document_ids")
+            }
         }
         var stored: [Int64] = []
         do {
