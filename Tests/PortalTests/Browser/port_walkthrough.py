@@ -102,6 +102,17 @@ def main() -> int:
                     raise
                 time.sleep(0.3)
 
+    def replaced(element):
+        """A wait condition: `element`'s page has been replaced. Chromium says so either as a stale
+        element or as a node that "does not belong to the document"; both mean gone."""
+        def check(_driver) -> bool:
+            try:
+                element.is_enabled()
+                return False
+            except WebDriverException:
+                return True
+        return check
+
     def click(element_id: str) -> None:
         """Clicks a button that submits a form and waits for the next page to replace this one.
         Chromium sometimes reports a node of a document it is still settling as gone: the click is
@@ -112,17 +123,17 @@ def main() -> int:
                 driver.find_element(By.ID, element_id).click()
                 break
             except WebDriverException:
-                if attempt == 4 or not driver.find_elements(By.ID, element_id):
+                if attempt == 4 or not steady(lambda: driver.find_elements(By.ID, element_id)):
                     break
                 time.sleep(0.3)
                 page = steady(lambda: driver.find_element(By.TAG_NAME, "html"))
-        wait.until(EC.staleness_of(page))
+        wait.until(replaced(page))
         settle()
 
     def follow(link_text: str) -> None:
         page = steady(lambda: driver.find_element(By.TAG_NAME, "html"))
         steady(lambda: driver.find_element(By.LINK_TEXT, link_text).click())
-        wait.until(EC.staleness_of(page))
+        wait.until(replaced(page))
         settle()
         print("at", driver.current_url, flush=True)
 
@@ -135,7 +146,12 @@ def main() -> int:
         raise Failure("no status on the page")
 
     def settle() -> None:
-        wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
+        def complete(d) -> bool:
+            try:
+                return d.execute_script("return document.readyState") == "complete"
+            except WebDriverException:  # asked while the page was being replaced
+                return False
+        wait.until(complete)
 
     def fill(element_id: str, text: str) -> None:
         for attempt in range(5):  # (the same Chromium hiccup as in click)
