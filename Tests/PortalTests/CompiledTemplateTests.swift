@@ -21,6 +21,29 @@ struct CompiledTemplateTests {
         func templateValue(named name: String) -> TemplateValue? { .text("v<" + name + ">") }
     }
 
+    /// Answers every name with text that tries to close an attribute with a quote carrying a
+    /// combining mark (one Character, which swift-mustache's own escaping table does not hold).
+    struct Hostile: TemplateObject {
+        static let text = "\"\u{301} onmouseover=alert(1) x=\"\u{301}<hostile>"
+        /// Fields a template shows unescaped on purpose (markup Pagewire made, such as the QR code's SVG).
+        static let markupFields: Set<String> = ["qrSVG"]
+        func templateValue(named name: String) -> TemplateValue? {
+            if name == "layout" || name == "page" { return .object(self) }
+            return .text(Self.markupFields.contains(name) ? "<svg></svg>" : Self.text)
+        }
+    }
+
+    static let quoteWithMark = "\"\u{301}"
+    static let escapedQuoteWithMark = "&quot;\u{301} onmouseover"
+
+    /// Whether `html` holds `needle` scalar for scalar (String.contains compares Characters,
+    /// and a quote with its combining mark is one Character).
+    static func containsScalars(_ html: String, _ needle: String) -> Bool {
+        let scalars = Array(html.unicodeScalars), wanted = Array(needle.unicodeScalars)
+        guard scalars.count >= wanted.count else { return false }
+        return (0...(scalars.count - wanted.count)).contains { scalars[$0..<($0 + wanted.count)].elementsEqual(wanted) }
+    }
+
     static func render(_ root: any TemplateObject, _ name: String, compiled: [String: CompiledTemplate]) -> String {
         var buffer = ByteBuffer()
         compiled[name]!.render(root, library: compiled, into: &buffer)
@@ -83,7 +106,7 @@ struct CompiledTemplateTests {
         }
         // act + check: with nothing set (inverted sections show) and with everything set (sections show)
         for name in renderer.compiled.keys.sorted() {
-            for root in [Fields(values: [:]) as any TemplateObject, Everything()] {
+            for root in [Fields(values: [:]) as any TemplateObject, Everything(), Hostile()] {
                 let expected = try #require(renderer.library.render(root, withTemplate: name))
                 #expect(Self.render(root, name, compiled: renderer.compiled) == expected, "\(name)")
             }
@@ -138,6 +161,32 @@ struct CompiledTemplateTests {
         let compiled = Self.render(root, "t", compiled: ["t": try CompiledTemplate(parsing: "<a title=\"{{v}}\">")])
         // check
         #expect(compiled == "<a title=\"&quot;\u{301} onmouseover=alert(1) x=&quot;\u{301}&amp;\u{301}&lt;\u{301}&#39;\u{301}\">")
+    }
+
+    @Test func everyPortalTemplateEscapesAQuoteFollowedByACombiningMarkInBothEngines() async throws {
+        // setup: every template, including the pages swift-mustache still renders
+        let root = TestDatabase.repositoryRoot + "/Resources/Templates/"
+        let renderer = try await PageRenderer.load(resourcesDirectory: TestDatabase.repositoryRoot + "/Resources")
+        let names = try #require(FileManager.default.enumerator(atPath: root)?.allObjects as? [String])
+            .filter { $0.hasSuffix(".mustache") }
+            .map { String($0.dropLast(".mustache".count)).replacingOccurrences(of: "/", with: "-") }
+        try #require(names.count > renderer.compiled.count)
+        var checked = 0
+        for name in names.sorted() {
+            // act
+            let html = try #require(renderer.library.render(Hostile(), withTemplate: name), "\(name)")
+            // check
+            let rawQuote = Self.containsScalars(html, Self.quoteWithMark)
+            let rawTag = Self.containsScalars(html, "<hostile>")
+            #expect(!rawQuote, "\(name) let a quote with a combining mark through")
+            #expect(!rawTag, "\(name)")
+            if Self.containsScalars(html, Self.escapedQuoteWithMark) { checked += 1 }
+        }
+        // Most pages show at least one value (the layout's title); they are the ones checked.
+        #expect(checked > names.count / 2)
+        // The pragma line that selects the escaping leaves no trace in a page.
+        let plain = try #require(renderer.library.render(Fields(values: [:]), withTemplate: "portal-layout"))
+        #expect(!plain.contains("CONTENT_TYPE"))
     }
 
     @Test func templatesWithFeaturesItDoesNotReadAreRefusedAndLeftToSwiftMustache() throws {

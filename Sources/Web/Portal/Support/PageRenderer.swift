@@ -15,15 +15,18 @@ struct PageRenderer: Sendable {
 
     /// Loads every `Templates/<area>/<page>.mustache` once, named `<area>-<page>` (a Mustache
     /// closing tag cannot hold a slash); a template that does not parse stops start-up.
+    /// swift-mustache gets each template behind `HTMLScalarEscaping.pragma`, so it escapes as
+    /// `CompiledTemplate` does.
     static func load(resourcesDirectory: String) async throws -> PageRenderer {
         let root = resourcesDirectory + "/Templates/"
+        HTMLScalarEscaping.register()
         var library = MustacheLibrary()
         var compiled: [String: CompiledTemplate] = [:]
         guard let files = FileManager.default.enumerator(atPath: root) else { throw PortalStartupError.noTemplates(root) }
         for case let path as String in files where path.hasSuffix(".mustache") {
             let name = String(path.dropLast(".mustache".count)).replacingOccurrences(of: "/", with: "-")
             let text = try String(contentsOfFile: root + path, encoding: .utf8)
-            try library.register(text, named: name)
+            try library.register(HTMLScalarEscaping.pragma + text, named: name)
             compiled[name] = try? CompiledTemplate(parsing: text)
         }
         guard library.getTemplate(named: "portal-layout") != nil else { throw PortalStartupError.noTemplates(root) }
