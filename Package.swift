@@ -135,7 +135,8 @@ let package = Package(
         .testTarget(
             name: "SMTPGatewayTests",
             dependencies: ["SMTPGateway", "PagewireCore", .product(name: "Logging", package: "swift-log")],
-            path: "Tests/SMTPGatewayTests"
+            path: "Tests/SMTPGatewayTests",
+            exclude: ["Fixtures"]
         ),
 
         .testTarget(name: "PagewireCoreTests", dependencies: ["PagewireCore", .product(name: "Logging", package: "swift-log")], path: "Tests/PagewireCoreTests"),
@@ -192,7 +193,6 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
-                "FaxEngine",
             ],
             path: "Tests/WebAPITests"
         ),

@@ -62,7 +62,7 @@ enum JobHandlers {
     }
 }
 
-/// Purges expired documents and old fax metadata every hour (`retention.purge`), then schedules
+/// Purges expired documents, old fax metadata and dead rate counters every hour (`retention.purge`), then schedules
 /// the next run; the purge is idempotent, so a run repeated after a crash does no harm.
 struct RetentionPurgeHandler: WorkHandler {
     let kind = "retention.purge"
@@ -80,7 +80,8 @@ struct RetentionPurgeHandler: WorkHandler {
 
     func handle(_ item: WorkItem) async throws {
         let report = try await vault.retentionPurge().run()
-        logger.info("retention purge: \(report.documentsExpired) document(s) expired, \(report.metadataRowsRemoved) metadata row(s) removed")
+        let counters = try await RateCounter(database: database).purgeExpired()
+        logger.info("retention purge: \(report.documentsExpired) document(s) expired, \(report.metadataRowsRemoved) metadata row(s) removed, \(counters) old rate counter(s) removed")
         let next = Date().addingTimeInterval(Self.interval)
         try await Self.schedule(on: WorkQueue(database: database, owner: "retention"), at: next)
     }

@@ -4,8 +4,17 @@ import Foundation
 /// key shares one count, so a limit holds across SMTP listeners and web workers alike.
 ///
 /// A window is `[floor(now / length) * length, … + length)`; a burst straddling two windows may
-/// reach twice a limit, which is what a fixed window trades for one row per key and window.
+/// reach twice a limit, which is what a fixed window trades for one row per key and window
+/// (`hitCountingPreviousWindow` closes that gap where it matters).
+///
+/// Every counter shares the table, so old rows are removed only by the owner of their keys
+/// (`purge(keyPrefix:before:)`) or once past every window in use (`purgeExpired`).
 public struct RateCounter: Sendable {
+    /// The longest window a counter uses in production: rows older than two of these are dead
+    /// whoever counted them (a longer window, as tests use to stay clear of boundaries, may be
+    /// swept by `purgeExpired` while in use).
+    public static let longestWindow: TimeInterval = 3600
+
     /// Where the counters live.
     public let database: Database
 
@@ -41,10 +50,35 @@ public struct RateCounter: Sendable {
         ).first?.get("hits") ?? 0
     }
 
-    /// Removes windows that started before `cutoff` (at most `limit` rows per call).
+    /// Counts one event for `key` and returns its count in this window plus the previous one's,
+    /// so a limit holds over any span of one window length, wherever the boundary falls (and a
+    /// caller over it waits up to two windows).
+    public func hitCountingPreviousWindow(_ key: String, window: TimeInterval, now: Date = Date()) async throws -> Int {
+        let current = try await hit([key], window: window, now: now)[0]
+        return current + (try await count(key, window: window, now: now.addingTimeInterval(-max(1, window.rounded()))))
+    }
+
+    /// Removes the windows of keys starting with `keyPrefix` that started before `cutoff` (at most
+    /// `limit` rows per call). Only the owner of those keys knows their window, so only it may
+    /// cut this close: a sweep over every key once removed the current windows of longer counters.
     @discardableResult
-    public func purge(before cutoff: Date, limit: Int = 5000) async throws -> Int {
-        Int(try await database.execute("DELETE FROM rate_counters WHERE window_start < ? LIMIT ?", cutoff, limit).affectedRows)
+    public func purge(keyPrefix: String, before cutoff: Date, limit: Int = 5000) async throws -> Int {
+        Int(try await database.execute(
+            "DELETE FROM rate_counters WHERE counter_key LIKE CONCAT(?, '%') AND window_start < ? LIMIT ?",
+            Self.likeLiteral(keyPrefix), cutoff, limit).affectedRows)
+    }
+
+    /// Removes windows of any key that started more than two `longestWindow`s before `now`
+    /// (at most `limit` rows per call).
+    @discardableResult
+    public func purgeExpired(now: Date = Date(), limit: Int = 5000) async throws -> Int {
+        Int(try await database.execute(
+            "DELETE FROM rate_counters WHERE window_start < ? LIMIT ?", now.addingTimeInterval(-2 * Self.longestWindow), limit).affectedRows)
+    }
+
+    /// `text` with LIKE's wildcards and escape character taken literally.
+    static func likeLiteral(_ text: String) -> String {
+        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
     }
 
     static func windowStart(_ now: Date, length: TimeInterval) -> Date {

@@ -6,7 +6,7 @@ import Foundation
 /// is shown once per enrolment and becomes active when a code from it is accepted. Secrets are
 /// stored wrapped with the platform transit key (bound to the user id), codes are accepted one
 /// step either side of now, each step only once (replay), and at most `attemptsPerWindow` tries
-/// per user in `attemptWindow` seconds (a six-digit code cannot be guessed by trying).
+/// per user in any `attemptWindow` seconds (a six-digit code cannot be guessed by trying).
 public struct SecondFactor: Sendable {
     /// Tries per user and window before further codes are refused for the rest of the window.
     public static let attemptsPerWindow = 10
@@ -68,7 +68,8 @@ public struct SecondFactor: Sendable {
 
     /// Checks a code of the user's authenticator.
     public func verify(userID: Int64, code: String, now: Date = Date()) async throws -> Verdict {
-        let tries = try await RateCounter(database: database).hit(["totp:\(userID)"], window: Self.attemptWindow, now: now)[0]
+        // This window's tries and the previous one's: a guesser gets no fresh tries at a boundary.
+        let tries = try await RateCounter(database: database).hitCountingPreviousWindow("totp:\(userID)", window: Self.attemptWindow, now: now)
         guard tries <= Self.attemptsPerWindow else { return .tooManyAttempts }
         guard let row = try await database.query("SELECT transit_key_id, sealed_secret FROM user_totp WHERE user_id = ?", userID).first,
               let step = TOTP.matchingStep(secret: try unseal(row, userID: userID), code: code, at: now)

@@ -58,20 +58,23 @@ public actor SMTPRateLimiter {
         open[ip] = n > 0 ? n : nil
     }
 
+    /// The start of every key this limiter counts (and the only ones it purges).
+    static let keyPrefix = "smtp."
+
     /// Counts a message from `ip` and `sender` (attempts over a limit count too, so a client that
     /// keeps trying stays limited). Throws when the counters cannot be reached.
     nonisolated func admitMessage(ip: String, sender: String, now: Date = Date()) async throws -> Admission {
         let sender = sender.lowercased()
         var keys: [(key: String, limit: Int, reason: String)] = []
-        if limits.messagesPerIP > 0 { keys.append(("smtp.ip:" + ip, limits.messagesPerIP, "too many messages from \(ip); try again later")) }
+        if limits.messagesPerIP > 0 { keys.append((Self.keyPrefix + "ip:" + ip, limits.messagesPerIP, "too many messages from \(ip); try again later")) }
         if limits.messagesPerSender > 0, !sender.isEmpty {
-            keys.append(("smtp.from:" + sender, limits.messagesPerSender, "too many messages from \(sender); try again later"))
+            keys.append((Self.keyPrefix + "from:" + sender, limits.messagesPerSender, "too many messages from \(sender); try again later"))
         }
         guard !keys.isEmpty else { return .admitted }
         let counts = try await counter.hit(keys.map(\.key), window: limits.window, now: now)
         // Old windows go now and then, by whichever listener counts the 1000th message.
         if counted.add(1, ordering: .relaxed).newValue % 1000 == 0 {
-            try await counter.purge(before: now.addingTimeInterval(-2 * max(limits.window, 60)))
+            try await counter.purge(keyPrefix: Self.keyPrefix, before: now.addingTimeInterval(-2 * max(limits.window, 60)))
         }
         for (entry, count) in zip(keys, counts) where count > entry.limit { return .limited(entry.reason) }
         return .admitted
