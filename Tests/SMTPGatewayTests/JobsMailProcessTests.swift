@@ -30,8 +30,8 @@ struct JobsMailProcessTests {
             // each got an answer queued (the process's own mail.notice handler takes it from there)
             #expect(messages.map(\.notice) == ["queued", "queued"])
             // check: it stops cleanly on SIGTERM, the listener included
-            kill(jobs.process.processIdentifier, SIGTERM)
-            #expect(jobs.process.wait() == 0)
+            kill(jobs.processIdentifier, SIGTERM)
+            #expect(jobs.wait() == 0)
         }
     }
 }

@@ -50,8 +50,14 @@ public final class PagewireProcesses: Sendable {
             try await log.firstLine(containing: text, tag: tag, seconds: seconds)
         }
 
+        /// Its process id.
+        public var processIdentifier: Int32 { process.processIdentifier }
+
         /// Sends `signal` and waits for the process to exit.
         public func kill(signal: Int32) { process.kill(signal: signal) }
+
+        /// Waits for the process to exit and returns its status.
+        public func wait() -> Int32 { process.wait() }
     }
 
     /// A start that never logged its port.
