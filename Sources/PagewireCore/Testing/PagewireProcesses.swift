@@ -31,6 +31,7 @@ public final class PagewireProcesses: Sendable {
 
     /// A process started by `PagewireProcesses`.
     public struct Started: Sendable {
+        /// The process itself; its output is read into `log` already (read lines there, not here).
         public let process: TestProcess
         /// Its lines' tag in `log`.
         public let tag: String
@@ -65,8 +66,8 @@ public final class PagewireProcesses: Sendable {
         public let description: String
     }
 
-    /// Makes the directory and the transit key. `transitKeyFile` names an existing key file to
-    /// use instead of a new one; `environment` is added to every process's.
+    /// Makes the directory and the transit key (`keys/transit.key` in it). `transitKeyFile`
+    /// names an existing key file to use instead; `environment` is added to every process's.
     public init(_ test: TestDatabase, transitKeyFile: String? = nil, environment extra: [String: String] = [:]) throws {
         directory = NSTemporaryDirectory() + "pw-processes-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -104,7 +105,7 @@ public final class PagewireProcesses: Sendable {
     /// `pagewire-jobs serve`; its SMTP listener takes a free port unless `extra` disables it.
     public func startJobs(environment extra: [String: String] = [:]) async throws -> Started {
         let environment = ["PAGEWIRE_SMTP_PORT": "0"].merging(extra) { $1 }
-        let smtp = environment["PAGEWIRE_SMTP_ENABLED"] != "false"
+        let smtp = (environment["PAGEWIRE_SMTP_ENABLED"] ?? self.environment["PAGEWIRE_SMTP_ENABLED"]) != "false"
         return try await start("pagewire-jobs", ["serve"], tag: "JOBS", environment: environment,
                                portLine: smtp ? "smtp listening" : nil, key: "smtp.port")
     }
@@ -132,11 +133,12 @@ public final class PagewireProcesses: Sendable {
         try? FileManager.default.removeItem(atPath: directory)
     }
 
-    /// Starts a process logging at info (its port line is an info line), drains its output
-    /// and, with `portLine`, waits for that line and reads the number after `key=` on it.
+    /// Starts a process logging at info unless told otherwise (its port line is an info line),
+    /// drains its output and, with `portLine`, waits for that line and reads the number after
+    /// `key=` on it.
     private func start(_ executable: String, _ arguments: [String], tag base: String, environment extra: [String: String],
                        portLine: String?, key: String) async throws -> Started {
-        let environment = self.environment.merging(["PAGEWIRE_LOG_LEVEL": "info"]) { $1 }.merging(extra) { $1 }
+        let environment = ["PAGEWIRE_LOG_LEVEL": "info"].merging(self.environment) { $1 }.merging(extra) { $1 }
         let process = try TestProcess.start(executable, arguments, environment: environment, mergingStandardError: true)
         let tag = started.withLock { all in
             let earlier = all.filter { $0.base == base }.count
