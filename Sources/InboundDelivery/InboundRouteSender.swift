@@ -78,7 +78,7 @@ public struct InboundRouteSender: Sendable {
             let credential: Curl.SSHCredential
             if let password = target.password, !password.isEmpty {
                 credential = .password(password)
-            } else if (target.privateKey ?? "").isEmpty {
+            } else if !target.hasPrivateKey {
                 throw SendError(description: "the SFTP settings changed since this delivery began (no credentials for \(target.displayTarget)); resubmit the fax")
             } else {
                 let path = FileManager.default.temporaryDirectory.appendingPathComponent("pw-sftp-key-" + UUID().uuidString).path

@@ -10,23 +10,16 @@ extension JobsCommand {
         @OptionGroup var options: CommonOptions
 
         func run() async throws {
-            let env = ProcessEnvironment.start(component: "bench", configFile: options.config)
-            let url = env.configuration.databaseURL
-            try Migrator.recreateDatabase(url)
-            let database = Database(url: url, maxConnections: 2, logger: env.logger)
-            try await Migrator(directory: env.configuration.resourcesDirectory + "/Migrations", logger: env.logger).migrate(database)
-            let accounts = AccountRepository(database: database)
-            let users = UserRepository(database: database, passwordParameters: .testing)
-            let platform = try await accounts.create(platformName: "Bench")
-            let reseller = try await accounts.create(kind: .reseller, name: "Reseller", parentID: platform.id, scope: platform.scope)
-            let company = try await accounts.create(kind: .company, name: "Company", parentID: reseller.id, scope: platform.scope)
-            let user = try await users.create(accountID: company.id, email: "bench@company.test", password: "bench-pw", scope: platform.scope)
-            let vault = Vault(database: database, transit: try TransitKeyring.loadOrCreate(path: env.configuration.vaultTransitKeyFile), kdfParameters: .testing)
-            try await vault.keyring.enroll(userID: user.id, password: "bench-pw")
-            _ = try await vault.keyring.createVault(companyID: company.id, firstAdminUserID: user.id, actor: .system("bench"))
-            let token = try await APITokenRepository(database: database).create(userID: user.id, name: "bench", scope: platform.scope)
-            await database.shutdown()
-            print("TOKEN \(token.secret)")
+            try await BenchSetup.run(configFile: options.config) { bench in
+                let reseller = try await bench.accounts.create(kind: .reseller, name: "Reseller", parentID: bench.platform.id, scope: bench.platform.scope)
+                let company = try await bench.accounts.create(kind: .company, name: "Company", parentID: reseller.id, scope: bench.platform.scope)
+                let user = try await bench.users.create(accountID: company.id, email: "bench@company.test", password: "bench-pw", scope: bench.platform.scope)
+                let vault = Vault(database: bench.database, transit: try TransitKeyring.loadOrCreate(path: bench.configuration.vaultTransitKeyFile), kdfParameters: .testing)
+                try await vault.keyring.enroll(userID: user.id, password: "bench-pw")
+                _ = try await vault.keyring.createVault(companyID: company.id, firstAdminUserID: user.id, actor: .system("bench"))
+                let token = try await APITokenRepository(database: bench.database).create(userID: user.id, name: "bench", scope: bench.platform.scope)
+                return "TOKEN \(token.secret)"
+            }
         }
     }
 

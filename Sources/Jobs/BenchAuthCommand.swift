@@ -10,21 +10,14 @@ extension JobsCommand {
         @OptionGroup var options: CommonOptions
 
         func run() async throws {
-            let env = ProcessEnvironment.start(component: "bench", configFile: options.config)
-            let url = env.configuration.databaseURL
-            try Migrator.recreateDatabase(url)
-            let database = Database(url: url, maxConnections: 2, logger: env.logger)
-            try await Migrator(directory: env.configuration.resourcesDirectory + "/Migrations", logger: env.logger).migrate(database)
-            let accounts = AccountRepository(database: database)
-            let users = UserRepository(database: database, passwordParameters: .testing)
-            let platform = try await accounts.create(platformName: "Bench")
-            let company = try await accounts.create(kind: .company, name: "Company", parentID: platform.id, scope: platform.scope)
-            let user = try await users.create(accountID: company.id, email: "bench@company.test", password: "bench-pw", scope: platform.scope)
-            let apps = APIAppRepository(database: database)
-            let app = try await apps.create(APIAppDraft(name: "bench", actingUser: user.email, resources: [.faxWS]), scope: company.scope, createdBy: nil)
-            let secret = try await apps.addSecret(appID: app.id, lifetimeSeconds: 86400, scope: company.scope, actor: nil)
-            await database.shutdown()
-            print("CLIENT \(app.clientID) \(secret.secret)")
+            try await BenchSetup.run(configFile: options.config) { bench in
+                let company = try await bench.accounts.create(kind: .company, name: "Company", parentID: bench.platform.id, scope: bench.platform.scope)
+                let user = try await bench.users.create(accountID: company.id, email: "bench@company.test", password: "bench-pw", scope: bench.platform.scope)
+                let apps = APIAppRepository(database: bench.database)
+                let app = try await apps.create(APIAppDraft(name: "bench", actingUser: user.email, resources: [.faxWS]), scope: company.scope, createdBy: nil)
+                let secret = try await apps.addSecret(appID: app.id, lifetimeSeconds: 86400, scope: company.scope, actor: nil)
+                return "CLIENT \(app.clientID) \(secret.secret)"
+            }
         }
     }
 }

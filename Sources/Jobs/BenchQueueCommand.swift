@@ -14,10 +14,7 @@ extension JobsCommand {
 
         func run() async throws {
             let env = ProcessEnvironment.start(component: "bench", configFile: options.config)
-            let url = env.configuration.databaseURL
-            try Migrator.recreateDatabase(url)
-            let database = Database(url: url, maxConnections: workers + 1, logger: env.logger)
-            try await Migrator(directory: env.configuration.resourcesDirectory + "/Migrations", logger: env.logger).migrate(database)
+            let database = try await env.recreatedDatabase(maxConnections: workers + 1)
 
             // Reference: single-row UPDATE commits by id, same table shape and size, same concurrency.
             try await database.execute("CREATE TABLE bench_rows (id BIGINT PRIMARY KEY, n BIGINT NOT NULL) ENGINE=InnoDB")

@@ -12,10 +12,7 @@ extension WebCommand {
 
         func run() async throws {
             let env = ProcessEnvironment.start(component: "bench", configFile: config)
-            let url = env.configuration.databaseURL
-            try Migrator.recreateDatabase(url)
-            let database = Database(url: url, maxConnections: 4, logger: env.logger)
-            try await Migrator(directory: env.configuration.resourcesDirectory + "/Migrations", logger: env.logger).migrate(database)
+            let database = try await env.recreatedDatabase(maxConnections: 4)
             let accounts = AccountRepository(database: database)
             let platform = try await accounts.create(platformName: "Pagewire")
             let company = try await accounts.create(kind: .company, name: "Bench Clinic", parentID: platform.id, scope: platform.scope)

@@ -34,29 +34,15 @@ struct AdminBrowserTests {
             let numbers = NumberRepository(database: test.database)
             let number = try await numbers.addToPool(["+12065550133"], poolAccountID: reseller.id, scope: platform.scope)[0]
             _ = try await numbers.take([number.id], forCompany: company.id, scope: platform.scope)
-            let directory = NSTemporaryDirectory() + "pw-admin-browser-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let processes = try PagewireProcesses(test)
+            defer { processes.stop() }
             let root = TestDatabase.repositoryRoot
-            let server = try TestProcess.start(
-                "pagewire-web", ["serve"],
-                environment: ["PAGEWIRE_DATABASE_URL": test.url.urlString, "PAGEWIRE_LOG_LEVEL": "info", "PAGEWIRE_WEB_PORT": "0",
-                              "PAGEWIRE_WEB_WORKERS": "1", "PAGEWIRE_PATHS_RESOURCES": root + "/Resources",
-                              "PAGEWIRE_VAULT_TRANSIT_KEY_FILE": directory + "/transit.key"],
-                mergingStandardError: true)
-            var port = 0
-            while port == 0, let line = try server.readLine() {
-                if let range = line.range(of: #"serving on port (\d+)"#, options: .regularExpression) {
-                    port = Int(line[range].split(separator: " ").last!)!
-                }
-            }
-            try #require(port > 0)
-            Thread { while (try? server.readLine()) != nil {} }.start()
+            let server = try await processes.startWeb()
             // act
             let browser = Process()
             browser.executableURL = URL(fileURLWithPath: python)
             browser.arguments = [root + "/Tests/PortalTests/Browser/admin_walkthrough.py",
-                                 "--base", "http://localhost:\(port)", "--admin", "ada@browser.example", "--user", "uma@browser.example",
+                                 "--base", "http://localhost:\(server.port)", "--admin", "ada@browser.example", "--user", "uma@browser.example",
                                  "--limited", "lim@browser.example", "--password", password, "--company", String(company.id),
                                  "--number", "+12065550133", "--screenshots", root + "/var/screenshots"]
             var environment = ProcessInfo.processInfo.environment

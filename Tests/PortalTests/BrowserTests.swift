@@ -36,59 +36,22 @@ struct BrowserTests {
             let keyring = CompanyKeyring(database: test.database, kdfParameters: .testing)
             try await keyring.enroll(userID: user.id, password: password)
             _ = try await keyring.createVault(companyID: company.id, firstAdminUserID: user.id, actor: .system("test"))
-            let directory = NSTemporaryDirectory() + "pw-browser-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let processes = try PagewireProcesses(test)
+            defer { processes.stop() }
+            let directory = processes.directory
             let csv = "first_name,last_name,fax\nAda,Lovelace,+12065550101\nBad,Number,123\n,,+12065550102\nAlan,Turing,+441632960123\n"
             try csv.write(toFile: directory + "/contacts.csv", atomically: true, encoding: .utf8)
             try Data(TestPDF.make(pages: 2)).write(to: URL(fileURLWithPath: directory + "/letter.pdf"))
             try Data(TestPDF.make(pages: 2)).write(to: URL(fileURLWithPath: directory + "/price-list.pdf"))
             let root = TestDatabase.repositoryRoot
-            // one transit key for all processes, made before any of them starts (each would create its own)
-            let keyFile = directory + "/transit.key"
-            _ = try TransitKeyring.loadOrCreate(path: keyFile)
-            let common = [
-                "PAGEWIRE_DATABASE_URL": test.url.urlString, "PAGEWIRE_VAULT_TRANSIT_KEY_FILE": keyFile,
-                "PAGEWIRE_PATHS_RESOURCES": root + "/Resources", "PAGEWIRE_PATHS_VAR": directory,
-            ]
             // the carrier simulator answers +1 206 555 0100 as a fax machine (SimulatorBehaviour.fax);
             // the trunk points at the port it logs
-            let simulator = try TestProcess.start("pagewire-telephony", ["simulate"], environment: common.merging([
-                "PAGEWIRE_SIMULATOR_SIP_PORT": "0", "PAGEWIRE_LOG_LEVEL": "info",
-                "PAGEWIRE_SIMULATOR_RTP_PORT_MIN": "47900", "PAGEWIRE_SIMULATOR_RTP_PORT_MAX": "48099",
-                "PAGEWIRE_SIMULATOR_SPOOL": directory + "/simulator",
-            ]) { $1 }, mergingStandardError: true)
-            defer { simulator.kill(signal: SIGTERM) }
-            var simulatorPort = 0
-            while let line = try simulator.readLine() {
-                guard line.contains("Carrier simulator listening") else { continue }
-                simulatorPort = line.split(separator: " ").first { $0.hasPrefix("sip.port=") }.flatMap { Int($0.dropFirst("sip.port=".count)) } ?? 0
-                break
-            }
-            try #require(simulatorPort > 0)
-            let simulatorLog = ProcessTranscript(simulator)
-            _ = try await TrunkRepository(database: test.database).create(Trunk(name: "browser-simulator", host: "127.0.0.1", port: simulatorPort))
-            let telephony = try TestProcess.start("pagewire-telephony", ["serve"], environment: common.merging([
-                "PAGEWIRE_TELEPHONY_SIP_PORT": "0", "PAGEWIRE_LOG_LEVEL": "info",
-                "PAGEWIRE_TELEPHONY_RTP_PORT_MIN": "47700", "PAGEWIRE_TELEPHONY_RTP_PORT_MAX": "47899",
-            ]) { $1 }, mergingStandardError: true)
-            defer { telephony.kill(signal: SIGTERM) }
-            let telephonyLog = ProcessTranscript(telephony)
-            let jobs = try TestProcess.start("pagewire-jobs", ["serve"], environment: common, mergingStandardError: true)
-            defer { jobs.kill(signal: SIGTERM) }
-            let jobsLog = ProcessTranscript(jobs)
-            let server = try TestProcess.start(
-                "pagewire-web", ["serve"],
-                environment: common.merging(["PAGEWIRE_LOG_LEVEL": "info", "PAGEWIRE_WEB_PORT": "0", "PAGEWIRE_WEB_WORKERS": "1"]) { $1 },
-                mergingStandardError: true)
-            var port = 0
-            while port == 0, let line = try server.readLine() {
-                if let range = line.range(of: #"serving on port (\d+)"#, options: .regularExpression) {
-                    port = Int(line[range].split(separator: " ").last!)!
-                }
-            }
-            try #require(port > 0)
-            Thread { while (try? server.readLine()) != nil {} }.start()
+            let simulator = try await processes.startSimulator(rtpPorts: 47900...48099)
+            _ = try await TrunkRepository(database: test.database).create(Trunk(name: "browser-simulator", host: "127.0.0.1", port: simulator.port))
+            let telephony = try await processes.startTelephony(rtpPorts: 47700...47899)
+            let jobs = try await processes.startJobs()
+            let server = try await processes.startWeb()
+            let port = server.port
             // act
             let browser = Process()
             browser.executableURL = URL(fileURLWithPath: python)
@@ -111,11 +74,11 @@ struct BrowserTests {
             #expect(browser.terminationStatus == 0, """
                 \(transcript)
                 --- jobs ---
-                \(jobsLog.tail(20))
+                \(jobs.tail(20))
                 --- telephony ---
-                \(telephonyLog.tail(30))
+                \(telephony.tail(30))
                 --- simulator ---
-                \(simulatorLog.tail(30))
+                \(simulator.tail(30))
                 """)
             #expect(transcript.contains("OK"))
             for name in ["signin", "dashboard", "contacts-import", "send", "fax-detail", "fax-delivered", "outbox", "profile", "documents", "groups", "my-numbers"] {
@@ -144,30 +107,5 @@ struct BrowserTests {
             ).map { try $0.get("remote_number", as: String.self) }
             #expect(toGroup == ["+12065550101", "+441632960123"])
         }
-    }
-}
-
-/// Drains a test process's output on a thread (a full pipe would stall it) and keeps the lines
-/// for the failure message.
-final class ProcessTranscript: @unchecked Sendable {
-    private let lock = NSLock()
-    private var lines: [String] = []
-
-    init(_ process: TestProcess) {
-        Thread { [self] in
-            while let line = try? process.readLine() {
-                lock.lock()
-                lines.append(line)
-                if lines.count > 2_000 { lines.removeFirst(1_000) }
-                lock.unlock()
-            }
-        }.start()
-    }
-
-    /// The last `count` lines.
-    func tail(_ count: Int) -> String {
-        lock.lock()
-        defer { lock.unlock() }
-        return lines.filter { !$0.contains(" config ") }.suffix(count).joined(separator: "\n")
     }
 }

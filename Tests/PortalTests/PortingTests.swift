@@ -85,16 +85,13 @@ struct PortingTests {
             let (customer, staff) = try await Self.people(h)
             let sink = try SMTPSink()
             defer { sink.stop() }
-            let directory = NSTemporaryDirectory() + "pw-porting-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let processes = try PagewireProcesses(h.test)
+            defer { processes.stop() }
+            let directory = processes.directory
             try Data(Self.pdf).write(to: URL(fileURLWithPath: directory + "/csr.pdf"))
-            let jobs = try TestProcess.start("pagewire-jobs", ["serve"], environment: [
-                "PAGEWIRE_DATABASE_URL": h.test.url.urlString, "PAGEWIRE_PATHS_RESOURCES": TestDatabase.repositoryRoot + "/Resources",
-                "PAGEWIRE_PATHS_VAR": directory, "PAGEWIRE_VAULT_TRANSIT_KEY_FILE": directory + "/transit.key",
+            _ = try await processes.startJobs(environment: [
                 "PAGEWIRE_MAIL_SMTP_URL": "smtp://127.0.0.1:\(sink.port)", "PAGEWIRE_MAIL_FROM": "porting@northwind.example",
             ])
-            defer { jobs.kill(signal: SIGTERM) }
 
             let root = TestDatabase.repositoryRoot
             let browser = Process()

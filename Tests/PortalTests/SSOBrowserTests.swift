@@ -14,9 +14,8 @@ struct SSOBrowserTests {
             let accounts = AccountRepository(database: test.database)
             let platform = try await accounts.create(platformName: "Pagewire")
             let company = try await accounts.create(kind: .company, name: "SSO Clinic", parentID: platform.id, scope: platform.scope)
-            let directory = NSTemporaryDirectory() + "pw-sso-browser-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let processes = try PagewireProcesses(test)
+            defer { processes.stop() }
             // The portal's public URL is the address the browser uses: the provider sends it back there.
             let port = try TestPorts.freeTCPPort()
             let base = "http://localhost:\(port)"
@@ -24,21 +23,11 @@ struct SSOBrowserTests {
                 "IDP_EXTRA_CLIENT": "pagewire-sso pagewire-sso-secret \(base)/signin/sso/callback \(base)/signin",
             ])
             defer { idp.stop() }
-            let transit = try TransitKeyring.loadOrCreate(path: directory + "/transit.key")
-            try await OIDCConnectionRepository(database: test.database, transit: transit).save(
+            try await OIDCConnectionRepository(database: test.database, transit: processes.transit).save(
                 OIDCConnection(companyID: company.id, issuer: idp.issuer, clientID: "pagewire-sso", emailDomains: ["clinic-a.test"], justInTimeUsers: true),
                 clientSecret: "pagewire-sso-secret", scope: platform.scope, actor: .system("test"))
             let root = TestDatabase.repositoryRoot
-            let server = try TestProcess.start(
-                "pagewire-web", ["serve"],
-                environment: ["PAGEWIRE_DATABASE_URL": test.url.urlString, "PAGEWIRE_LOG_LEVEL": "info", "PAGEWIRE_WEB_PORT": String(port),
-                              "PAGEWIRE_WEB_PUBLIC_URL": base, "PAGEWIRE_WEB_WORKERS": "1", "PAGEWIRE_PATHS_RESOURCES": root + "/Resources",
-                              "PAGEWIRE_VAULT_TRANSIT_KEY_FILE": directory + "/transit.key"],
-                mergingStandardError: true)
-            var serving = false
-            while !serving, let line = try server.readLine() { serving = line.contains("serving on port") }
-            try #require(serving)
-            Thread { while (try? server.readLine()) != nil {} }.start()
+            let server = try await processes.startWeb(environment: ["PAGEWIRE_WEB_PORT": String(port), "PAGEWIRE_WEB_PUBLIC_URL": base])
             // act
             let browser = Process()
             browser.executableURL = URL(fileURLWithPath: python)

@@ -12,21 +12,11 @@ struct JobsMailProcessTests {
             #expect(try await f.send(from: MailFixture.senderAddress, to: to, scenario: "pdf").ok)
             #expect(try await f.lastMessage().state == "received")
             // act: a pagewire-jobs process starts; its own SMTP listener takes a free port and logs it
-            let jobs = try TestProcess.start(
-                "pagewire-jobs", ["serve"],
-                environment: [
-                    "PAGEWIRE_DATABASE_URL": f.test.url.urlString, "PAGEWIRE_VAULT_TRANSIT_KEY_FILE": f.transitKeyFile,
-                    "PAGEWIRE_SMTP_PORT": "0", "PAGEWIRE_SMTP_HOSTNAME": "jobs.test", "PAGEWIRE_LOG_LEVEL": "info",
-                ],
-                mergingStandardError: true)
-            var port = 0
-            while let line = try jobs.readLine() {
-                guard line.contains("smtp listening") else { continue }
-                port = line.split(separator: " ").first { $0.hasPrefix("smtp.port=") }.flatMap { Int($0.dropFirst("smtp.port=".count)) } ?? 0
-                break
-            }
-            #expect(port > 0)
-            let second = try await f.send(from: MailFixture.scannerAddress, to: to, scenario: "pdf", port: port)
+            let processes = try PagewireProcesses(f.test, transitKeyFile: f.transitKeyFile)
+            defer { processes.stop() }
+            let jobs = try await processes.startJobs(environment: ["PAGEWIRE_SMTP_HOSTNAME": "jobs.test"])
+            #expect(jobs.port > 0)
+            let second = try await f.send(from: MailFixture.scannerAddress, to: to, scenario: "pdf", port: jobs.port)
             #expect(second.ok, "\(second)")
             // check: its worker processes both (polling the rows the process writes)
             var messages: [MailFixture.Message] = []

@@ -1,6 +1,5 @@
 import Foundation
 import PagewireCore
-import Synchronization
 import Testing
 
 /// E-mail to fax with Pagewire's own processes on loopback: a message sent with swaks to the
@@ -12,10 +11,9 @@ struct EmailToFaxEndToEndTests {
     @Test func anEmailedFaxIsDeliveredAndTheSenderHearsBothTimes() async throws {
         try await TestDatabase.with { test in
             // setup: a company with a vault, a fax domain and a sender; a notice relay; a trunk to the simulator
-            let directory = NSTemporaryDirectory() + "pw-e2e-mail-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
-            defer { try? FileManager.default.removeItem(atPath: directory) }
-            let keyFile = directory + "/keys/transit.key"
-            let vault = Vault(database: test.database, transit: try TransitKeyring.loadOrCreate(path: keyFile), kdfParameters: .testing)
+            let processes = try PagewireProcesses(test)
+            defer { processes.stop() }
+            let vault = Vault(database: test.database, transit: processes.transit, kdfParameters: .testing)
             let accounts = AccountRepository(database: test.database)
             let platform = try await accounts.create(platformName: "Pagewire")
             let reseller = try await accounts.create(kind: .reseller, name: "FaxResell", parentID: platform.id, scope: platform.scope)
@@ -28,42 +26,20 @@ struct EmailToFaxEndToEndTests {
             _ = try await users.create(accountID: company.id, email: "roe@clinic.example", displayName: "Dr. Jane Roe", password: nil, scope: company.scope)
             let sink = try SMTPSink()
             defer { sink.stop() }
-            let common = [
-                "PAGEWIRE_DATABASE_URL": test.url.urlString,
-                "PAGEWIRE_VAULT_TRANSIT_KEY_FILE": keyFile,
-                "PAGEWIRE_PATHS_RESOURCES": TestDatabase.repositoryRoot + "/Resources",
-                "PAGEWIRE_PATHS_VAR": directory,
-                "PAGEWIRE_LOG_LEVEL": "info",
-            ]
             // Media ports below the kernel's ephemeral range, a slice no other suite uses.
-            let simulator = try TestProcess.start("pagewire-telephony", ["simulate"], environment: common.merging([
-                "PAGEWIRE_SIMULATOR_SIP_PORT": "0",
-                "PAGEWIRE_SIMULATOR_RTP_PORT_MIN": "31800", "PAGEWIRE_SIMULATOR_RTP_PORT_MAX": "31999",
-                "PAGEWIRE_SIMULATOR_SPOOL": directory + "/simulator",
-            ]) { $1 }, mergingStandardError: true)
-            defer { simulator.kill(signal: SIGTERM) }
-            let simulatorPort = try #require(try Self.loggedPort(of: simulator, line: "Carrier simulator listening", key: "sip.port"))
-            _ = try await TrunkRepository(database: test.database).create(Trunk(name: "e2e-mail-simulator", host: "127.0.0.1", port: simulatorPort))
-            let telephony = try TestProcess.start("pagewire-telephony", ["serve"], environment: common.merging([
-                "PAGEWIRE_TELEPHONY_SIP_PORT": "0",
-                "PAGEWIRE_TELEPHONY_RTP_PORT_MIN": "31600", "PAGEWIRE_TELEPHONY_RTP_PORT_MAX": "31799",
-            ]) { $1 }, mergingStandardError: true)
-            defer { telephony.kill(signal: SIGTERM) }
-            let jobs = try TestProcess.start("pagewire-jobs", ["serve"], environment: common.merging([
-                "PAGEWIRE_SMTP_PORT": "0", "PAGEWIRE_SMTP_HOSTNAME": "jobs.test",
+            let simulator = try await processes.startSimulator(rtpPorts: 31800...31999)
+            _ = try await TrunkRepository(database: test.database).create(Trunk(name: "e2e-mail-simulator", host: "127.0.0.1", port: simulator.port))
+            _ = try await processes.startTelephony(rtpPorts: 31600...31799)
+            let jobs = try await processes.startJobs(environment: [
+                "PAGEWIRE_SMTP_HOSTNAME": "jobs.test",
                 "PAGEWIRE_MAIL_SMTP_URL": "smtp://127.0.0.1:\(sink.port)", "PAGEWIRE_MAIL_FROM": "fax@faxresell.test",
-            ]) { $1 }, mergingStandardError: true)
-            defer { jobs.kill(signal: SIGTERM) }
-            let smtpPort = try #require(try Self.loggedPort(of: jobs, line: "smtp listening", key: "smtp.port"))
-            // Keep reading every process's log so none blocks on a full pipe; kept for a failure report.
-            let logs = ProcessLogs()
-            logs.drain(simulator, "SIM"); logs.drain(telephony, "TEL"); logs.drain(jobs, "JOBS")
+            ])
 
             // act: the sender e-mails a letter to a fax machine on the simulator (+1 206 555 0100)
-            let letter = directory + "/letter.txt"
+            let letter = processes.directory + "/letter.txt"
             try "Referral for Mr. Smith.\nLab results attached.\n".write(toFile: letter, atomically: true, encoding: .utf8)
             let swaks = try await Self.run("/usr/bin/swaks", [
-                "--server", "127.0.0.1", "--port", String(smtpPort), "--from", "roe@clinic.example", "--to", "2065550100@fax.clinic.example",
+                "--server", "127.0.0.1", "--port", String(jobs.port), "--from", "roe@clinic.example", "--to", "2065550100@fax.clinic.example",
                 "--header", "Subject: Referral", "--header", "Message-Id: <referral-1@mua.test>", "--body", "Please see the letter.",
                 "--attach-type", "text/plain", "--attach-name", "letter.txt", "--attach", "@" + letter,
             ])
@@ -77,7 +53,7 @@ struct EmailToFaxEndToEndTests {
             }
 
             // check: one fax, delivered through the simulator trunk, page count as rendered
-            if state != "delivered" || mails.count < 2 { Issue.record("state \(state), \(mails.count) mail(s)\n\(logs.tail(40))") }
+            if state != "delivered" || mails.count < 2 { Issue.record("state \(state), \(mails.count) mail(s)\n\(processes.log.tail(40))") }
             let fax = try #require(try await test.database.query("SELECT id, state, remote_number, pages, pages_sent FROM faxes").first)
             let faxID: Int64 = try fax.get("id")
             #expect(try fax.get("state", as: String.self) == "delivered")
@@ -104,15 +80,6 @@ struct EmailToFaxEndToEndTests {
         }
     }
 
-    /// Reads a process's log until `line` appears and returns the number after `key=` on it.
-    static func loggedPort(of process: TestProcess, line marker: String, key: String) throws -> Int? {
-        while let line = try process.readLine() {
-            guard line.contains(marker) else { continue }
-            return line.split(separator: " ").first { $0.hasPrefix(key + "=") }.flatMap { Int($0.dropFirst(key.count + 1)) }
-        }
-        return nil
-    }
-
     /// Runs a client to completion off the cooperative pool (it talks to processes we started).
     static func run(_ executable: String, _ arguments: [String]) async throws -> String {
         try await withCheckedThrowingContinuation { continuation in
@@ -131,23 +98,5 @@ struct EmailToFaxEndToEndTests {
                 })
             }
         }
-    }
-}
-
-/// The log lines of started processes, read on their own threads as they come.
-final class ProcessLogs: Sendable {
-    private let lines = Mutex<[String]>([])
-
-    func drain(_ process: TestProcess, _ tag: String) {
-        let thread = Thread { [self] in
-            while let line = try? process.readLine() {
-                lines.withLock { $0.append(tag + " " + line) }
-            }
-        }
-        thread.start()
-    }
-
-    func tail(_ n: Int) -> String {
-        lines.withLock { $0.filter { !$0.contains(" config ") }.suffix(n).joined(separator: "\n") }
     }
 }

@@ -11,10 +11,12 @@ struct InboundProcessesEndToEndTests {
     @Test func aTestFaxFromTheSimulatorLandsInTheUsersInboxAndIsEmailed() async throws {
         try await TestDatabase.with { test in
             // setup: a company with a vault and a user, as after the first sign-up
-            let directory = NSTemporaryDirectory() + "pw-in-e2e-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
-            defer { try? FileManager.default.removeItem(atPath: directory) }
-            let keyFile = directory + "/keys/transit.key"
-            let vault = Vault(database: test.database, transit: try TransitKeyring.loadOrCreate(path: keyFile), kdfParameters: .testing)
+            let processes = try PagewireProcesses(test, environment: [
+                "PAGEWIRE_SIMULATOR_SIP_HOST": "127.0.0.1",
+                "PAGEWIRE_SIMULATOR_RTP_PORT_MIN": "46600", "PAGEWIRE_SIMULATOR_RTP_PORT_MAX": "46799",
+            ])
+            defer { processes.stop() }
+            let vault = Vault(database: test.database, transit: processes.transit, kdfParameters: .testing)
             let accounts = AccountRepository(database: test.database)
             let platform = try await accounts.create(platformName: "Pagewire")
             let company = try await accounts.create(kind: .company, name: "Clinic", parentID: platform.id, scope: platform.scope)
@@ -22,34 +24,13 @@ struct InboundProcessesEndToEndTests {
                 .create(accountID: company.id, email: "doc@clinic.example", password: "pw-123456789", scope: company.scope)
             try await vault.keyring.enroll(userID: user.id, password: "pw-123456789")
             _ = try await vault.keyring.createVault(companyID: company.id, firstAdminUserID: user.id, actor: .system("test"))
-            let common = [
-                "PAGEWIRE_DATABASE_URL": test.url.urlString,
-                "PAGEWIRE_VAULT_TRANSIT_KEY_FILE": keyFile,
-                "PAGEWIRE_PATHS_RESOURCES": TestDatabase.repositoryRoot + "/Resources",
-                "PAGEWIRE_PATHS_VAR": directory,
-                "PAGEWIRE_SIMULATOR_SIP_HOST": "127.0.0.1",
-                "PAGEWIRE_SIMULATOR_RTP_PORT_MIN": "46600", "PAGEWIRE_SIMULATOR_RTP_PORT_MAX": "46799",
-                "PAGEWIRE_SIMULATOR_SPOOL": directory + "/simulator",
-            ]
             // act: wire as scripts/run does, start telephony, send a test fax
-            let wiring = try TestProcess.start("pagewire-telephony", ["simulator-trunk"], environment: common, mergingStandardError: true)
+            let wiring = try processes.command("pagewire-telephony", ["simulator-trunk"])
             #expect(wiring.wait() == 0)
             let numbers = try await NumberRepository(database: test.database).numbers(ofUser: user.id, scope: company.scope)
             #expect(numbers.map(\.e164) == ["+12065550200"])
-            let telephony = try TestProcess.start("pagewire-telephony", ["serve"], environment: common.merging([
-                "PAGEWIRE_TELEPHONY_SIP_PORT": "0",
-                "PAGEWIRE_TELEPHONY_RTP_PORT_MIN": "46400", "PAGEWIRE_TELEPHONY_RTP_PORT_MAX": "46599", "PAGEWIRE_LOG_LEVEL": "info",
-            ]) { $1 }, mergingStandardError: true)
-            defer { telephony.kill(signal: SIGTERM) }
-            var port = 0
-            while let line = try telephony.readLine() {
-                guard line.contains("SIP listening") else { continue }
-                port = line.split(separator: " ").first { $0.hasPrefix("sip.port=") }.flatMap { Int($0.dropFirst("sip.port=".count)) } ?? 0
-                break
-            }
-            try #require(port > 0)
-            let caller = try TestProcess.start("pagewire-telephony", ["simulate", "--call", "+12065550200", "--pages", "2", "--to", "127.0.0.1:\(port)"],
-                                               environment: common, mergingStandardError: true)
+            let telephony = try await processes.startTelephony(rtpPorts: 46400...46599)
+            let caller = try processes.command("pagewire-telephony", ["simulate", "--call", "+12065550200", "--pages", "2", "--to", "127.0.0.1:\(telephony.port)"])
             var output: [String] = []
             while let line = try caller.readLine() { output.append(line) }
             let status = caller.wait()
@@ -76,10 +57,9 @@ struct InboundProcessesEndToEndTests {
                 .set(Settings.inboundEmailAddresses, to: ["frontdesk@clinic.example"], atAccount: company.id, scope: platform.scope)
             let sink = try SMTPSink()
             defer { sink.stop() }
-            let jobs = try TestProcess.start("pagewire-jobs", ["serve"], environment: common.merging([
+            _ = try await processes.startJobs(environment: [
                 "PAGEWIRE_MAIL_SMTP_URL": "smtp://127.0.0.1:\(sink.port)", "PAGEWIRE_MAIL_FROM": "fax@clinic.example",
-            ]) { $1 })
-            defer { jobs.kill(signal: SIGTERM) }
+            ])
             for _ in 0..<600 {
                 state = try await test.database.query("SELECT state FROM faxes WHERE direction = 'inbound'").first?.get("state") ?? ""
                 if state == "delivered" || state == "delivery_failed" { break }

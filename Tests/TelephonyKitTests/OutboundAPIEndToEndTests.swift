@@ -28,10 +28,9 @@ struct OutboundAPIEndToEndTests {
     @Test func aFaxSurvivesTelephonyKilledMidCallABusyLineWaitsAnUnallocatedNumberFailsAndACancelHangsUp() async throws {
         try await TestDatabase.with { test in
             // setup: a company with a vault, a user with an API token, a trunk toward the simulator
-            let directory = NSTemporaryDirectory() + "pw-api-e2e-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
-            defer { try? FileManager.default.removeItem(atPath: directory) }
-            let keyFile = directory + "/keys/transit.key"
-            let vault = Vault(database: test.database, transit: try TransitKeyring.loadOrCreate(path: keyFile), kdfParameters: .testing)
+            let processes = try PagewireProcesses(test)
+            defer { processes.stop() }
+            let vault = Vault(database: test.database, transit: processes.transit, kdfParameters: .testing)
             let accounts = AccountRepository(database: test.database)
             let platform = try await accounts.create(platformName: "Pagewire")
             let company = try await accounts.create(kind: .company, name: "Clinic", parentID: platform.id, scope: platform.scope)
@@ -40,44 +39,16 @@ struct OutboundAPIEndToEndTests {
             try await vault.keyring.enroll(userID: user.id, password: "pw-123456789")
             _ = try await vault.keyring.createVault(companyID: company.id, firstAdminUserID: user.id, actor: .system("test"))
             let token = try await APITokenRepository(database: test.database).create(userID: user.id, name: "e2e", scope: company.scope).secret
-            let common = [
-                "PAGEWIRE_DATABASE_URL": test.url.urlString,
-                "PAGEWIRE_VAULT_TRANSIT_KEY_FILE": keyFile,
-                "PAGEWIRE_PATHS_RESOURCES": TestDatabase.repositoryRoot + "/Resources",
-                "PAGEWIRE_PATHS_VAR": directory,
-                "PAGEWIRE_LOG_LEVEL": "info",
-            ]
             // the simulator takes a free SIP port from the kernel and logs it; media ports from
             // this suite's slice (46400–46799, next to the other end-to-end test's 46000–46399)
-            let simulator = try TestProcess.start("pagewire-telephony", ["simulate"], environment: common.merging([
-                "PAGEWIRE_SIMULATOR_SIP_PORT": "0",
-                "PAGEWIRE_SIMULATOR_RTP_PORT_MIN": "46600", "PAGEWIRE_SIMULATOR_RTP_PORT_MAX": "46799",
-                "PAGEWIRE_SIMULATOR_SPOOL": directory + "/simulator",
-            ]) { $1 }, mergingStandardError: true)
-            defer { simulator.kill(signal: SIGTERM) }
-            let simulatorLog = ProcessOutput(simulator)
-            let listening = try #require(try await simulatorLog.waitFor("Carrier simulator listening"))
-            let simulatorPort = try #require(listening.split(separator: " ").first { $0.hasPrefix("sip.port=") }.flatMap { Int($0.dropFirst("sip.port=".count)) })
-            _ = try await TrunkRepository(database: test.database).create(Trunk(name: "api-e2e-simulator", host: "127.0.0.1", port: simulatorPort))
+            let simulator = try await processes.startSimulator(rtpPorts: 46600...46799)
+            _ = try await TrunkRepository(database: test.database).create(Trunk(name: "api-e2e-simulator", host: "127.0.0.1", port: simulator.port))
             // a short send lease, so the killed process's fax comes back within seconds
-            let telephonyEnvironment = common.merging([
-                "PAGEWIRE_TELEPHONY_SIP_PORT": "0", "PAGEWIRE_TELEPHONY_SEND_LEASE_SECONDS": "6",
-                "PAGEWIRE_TELEPHONY_RTP_PORT_MIN": "46400", "PAGEWIRE_TELEPHONY_RTP_PORT_MAX": "46599",
-            ]) { $1 }
-            let telephony = try TestProcess.start("pagewire-telephony", ["serve"], environment: telephonyEnvironment, mergingStandardError: true)
-            defer { telephony.kill(signal: SIGKILL) }
-            let telephonyLog = ProcessOutput(telephony)
-            let jobs = try TestProcess.start("pagewire-jobs", ["serve"], environment: common.merging(["PAGEWIRE_LOG_LEVEL": "warning"]) { $1 })
-            defer { jobs.kill(signal: SIGTERM) }
-            let web = try TestProcess.start("pagewire-web", ["serve"], environment: common.merging([
-                "PAGEWIRE_WEB_PORT": "0", "PAGEWIRE_WEB_WORKERS": "1",
-            ]) { $1 }, mergingStandardError: true)
-            defer { web.kill(signal: SIGTERM) }
-            let webLog = ProcessOutput(web)
-            let serving = try #require(try await webLog.waitFor("serving on port"))
-            let webPort = try #require(serving.range(of: #"serving on port (\d+)"#, options: .regularExpression)
-                .flatMap { Int(serving[$0].split(separator: " ").last!) })
-            let api = APIClient(base: URL(string: "http://127.0.0.1:\(webPort)")!, token: token)
+            let shortLease = ["PAGEWIRE_TELEPHONY_SEND_LEASE_SECONDS": "6"]
+            let telephony = try await processes.startTelephony(rtpPorts: 46400...46599, environment: shortLease)
+            _ = try await processes.startJobs()
+            let web = try await processes.startWeb()
+            let api = APIClient(base: URL(string: "http://127.0.0.1:\(web.port)")!, token: token)
             // wait for a worker to answer
             for _ in 0..<100 where (try? await api.get("/v1/me"))?.status != 200 { try await Task.sleep(for: .milliseconds(100)) }
 
@@ -110,16 +81,14 @@ struct OutboundAPIEndToEndTests {
             let longID = try await submit("+1 206 555 0101", letter)
 
             // the simulator answers the letter; a few seconds into the pages, SIGKILL telephony
-            let answered = try await simulatorLog.waitFor("sim.behaviour=faxRefusingT38", seconds: 180)
-            try #require(answered != nil, "the simulator never got the call:\n\(telephonyLog.all.suffix(30).joined(separator: "\n"))")
+            let answered = try await simulator.waitFor("sim.behaviour=faxRefusingT38", seconds: 180)
+            try #require(answered != nil, "the simulator never got the call:\n\(telephony.lines.suffix(30).joined(separator: "\n"))")
             try await Task.sleep(for: .seconds(12))
             let beforeKill = try await api.get("/v1/faxes/\(longID)").object
             #expect(beforeKill["status"] as? String == "sending", "the kill must land mid-fax")
             telephony.kill(signal: SIGKILL)
             // a new telephony process takes the fax over once the dead one's lease has run out
-            let second = try TestProcess.start("pagewire-telephony", ["serve"], environment: telephonyEnvironment, mergingStandardError: true)
-            defer { second.kill(signal: SIGTERM) }
-            let secondLog = ProcessOutput(second)
+            let second = try await processes.startTelephony(rtpPorts: 46400...46599, environment: shortLease)
 
             var fax: [String: Any] = [:]
             var busyFax: [String: Any] = [:]
@@ -135,8 +104,8 @@ struct OutboundAPIEndToEndTests {
             if fax["status"] as? String != "delivered" {
                 Issue.record("""
                     fax: \(fax)
-                    \((telephonyLog.all.suffix(15).map { "TEL1 " + $0 } + secondLog.all.suffix(25).map { "TEL2 " + $0 }
-                       + simulatorLog.all.suffix(20).map { "SIM " + $0 }).filter { !$0.contains(" config ") }.joined(separator: "\n"))
+                    \((telephony.lines.suffix(15).map { "TEL1 " + $0 } + second.lines.suffix(25).map { "TEL2 " + $0 }
+                       + simulator.lines.suffix(20).map { "SIM " + $0 }).filter { !$0.contains(" config ") }.joined(separator: "\n"))
                     """)
             }
             #expect(fax["status"] as? String == "delivered")

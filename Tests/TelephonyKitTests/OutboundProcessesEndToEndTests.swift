@@ -11,10 +11,9 @@ struct OutboundProcessesEndToEndTests {
     @Test func aFaxIsDeliveredAndABusyLineIsRetriedLater() async throws {
         try await TestDatabase.with { test in
             // setup: a company with a vault, a trunk toward the simulator, the three processes
-            let directory = NSTemporaryDirectory() + "pw-e2e-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
-            defer { try? FileManager.default.removeItem(atPath: directory) }
-            let keyFile = directory + "/keys/transit.key"
-            let vault = Vault(database: test.database, transit: try TransitKeyring.loadOrCreate(path: keyFile), kdfParameters: .testing)
+            let processes = try PagewireProcesses(test)
+            defer { processes.stop() }
+            let vault = Vault(database: test.database, transit: processes.transit, kdfParameters: .testing)
             let accounts = AccountRepository(database: test.database)
             let platform = try await accounts.create(platformName: "Pagewire")
             let company = try await accounts.create(kind: .company, name: "Clinic", parentID: platform.id, scope: platform.scope)
@@ -22,34 +21,11 @@ struct OutboundProcessesEndToEndTests {
                 .create(accountID: company.id, email: "sender@clinic.example", password: "pw-123456789", scope: company.scope)
             try await vault.keyring.enroll(userID: user.id, password: "pw-123456789")
             _ = try await vault.keyring.createVault(companyID: company.id, firstAdminUserID: user.id, actor: .system("test"))
-            let common = [
-                "PAGEWIRE_DATABASE_URL": test.url.urlString,
-                "PAGEWIRE_VAULT_TRANSIT_KEY_FILE": keyFile,
-                "PAGEWIRE_PATHS_RESOURCES": TestDatabase.repositoryRoot + "/Resources",
-                "PAGEWIRE_PATHS_VAR": directory,
-            ]
-            let simulator = try TestProcess.start("pagewire-telephony", ["simulate"], environment: common.merging([
-                "PAGEWIRE_SIMULATOR_SIP_PORT": "0",
-                "PAGEWIRE_SIMULATOR_RTP_PORT_MIN": "46200", "PAGEWIRE_SIMULATOR_RTP_PORT_MAX": "46399",
-                "PAGEWIRE_SIMULATOR_SPOOL": directory + "/simulator", "PAGEWIRE_LOG_LEVEL": "info",
-            ]) { $1 }, mergingStandardError: true)
-            defer { simulator.kill(signal: SIGTERM) }
             // the simulator takes a free port from the kernel and logs it; the trunk points there
-            var simulatorPort = 0
-            while let line = try simulator.readLine() {
-                guard line.contains("Carrier simulator listening") else { continue }
-                simulatorPort = line.split(separator: " ").first { $0.hasPrefix("sip.port=") }.flatMap { Int($0.dropFirst("sip.port=".count)) } ?? 0
-                break
-            }
-            try #require(simulatorPort > 0)
-            _ = try await TrunkRepository(database: test.database).create(Trunk(name: "e2e-simulator", host: "127.0.0.1", port: simulatorPort))
-            let telephony = try TestProcess.start("pagewire-telephony", ["serve"], environment: common.merging([
-                "PAGEWIRE_TELEPHONY_SIP_PORT": "0",
-                "PAGEWIRE_TELEPHONY_RTP_PORT_MIN": "46000", "PAGEWIRE_TELEPHONY_RTP_PORT_MAX": "46199", "PAGEWIRE_LOG_LEVEL": "info",
-            ]) { $1 }, mergingStandardError: true)
-            defer { telephony.kill(signal: SIGTERM) }
-            let jobs = try TestProcess.start("pagewire-jobs", ["serve"], environment: common)
-            defer { jobs.kill(signal: SIGTERM) }
+            let simulator = try await processes.startSimulator(rtpPorts: 46200...46399)
+            _ = try await TrunkRepository(database: test.database).create(Trunk(name: "e2e-simulator", host: "127.0.0.1", port: simulator.port))
+            _ = try await processes.startTelephony(rtpPorts: 46000...46199)
+            _ = try await processes.startJobs()
             // act: a one-page letter to a fax machine, and one to a busy line; no caller ID on
             // purpose (sent as anonymous: an empty one once made every INVITE unparsable)
             let scheduler = FaxScheduler(database: test.database)
@@ -75,11 +51,7 @@ struct OutboundProcessesEndToEndTests {
             ).map { r in "\(try r.get("fax_id", as: Int64.self))/\(try r.get("n", as: Int.self)): \(try r.optional("result_code", as: String.self) ?? "-") \(try r.optional("sip_status", as: Int.self) ?? 0) \(try r.optional("trunk", as: String.self) ?? "-") \(try r.optional("detail", as: String.self) ?? "")" }
             if states != ["delivered", "retry_wait"] {
                 // the processes' own account of what happened, for whoever reads the failure
-                simulator.kill(signal: SIGTERM); telephony.kill(signal: SIGTERM)
-                var lines: [String] = []
-                while let line = try simulator.readLine() { lines.append("SIM " + line) }
-                while let line = try telephony.readLine() { lines.append("TEL " + line) }
-                Issue.record("\(lines.filter { !$0.contains(" config ") }.suffix(40).joined(separator: "\n"))")
+                Issue.record("\(processes.log.tail(40))")
             }
             #expect(states == ["delivered", "retry_wait"], "\(log)")
             let delivered = try #require(try await test.database.query(
@@ -92,7 +64,7 @@ struct OutboundProcessesEndToEndTests {
             #expect(try busy.get("result_code", as: String.self) == "busy")
             #expect(try busy.get("sip_status", as: Int.self) == 486)
             // the simulator kept the page it received
-            let received = try FileManager.default.contentsOfDirectory(atPath: directory + "/simulator")
+            let received = try FileManager.default.contentsOfDirectory(atPath: processes.simulatorSpool)
             #expect(!received.isEmpty)
         }
     }

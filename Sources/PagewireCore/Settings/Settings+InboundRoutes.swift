@@ -34,11 +34,17 @@ public struct InboundSFTPTarget: Codable, Sendable, Equatable {
     /// Where the file goes, as shown in events (never the credentials).
     public var displayTarget: String { "sftp://\(username)@\(host):\(port)\(directory.hasPrefix("/") ? "" : "/")\(directory)" }
 
+    /// Whether a password is stored (sealed or not); pages and the API say so without showing it.
+    public var hasPassword: Bool { !(password ?? "").isEmpty }
+
+    /// Whether a private key is stored (sealed or not); pages and the API say so without showing it.
+    public var hasPrivateKey: Bool { !(privateKey ?? "").isEmpty }
+
     var problem: String? {
         if host.isEmpty || host.contains("/") || host.contains("@") { return "the SFTP host is a name or address" }
         if !(1...65535).contains(port) { return "the SFTP port is 1 to 65535" }
         if username.isEmpty { return "the SFTP user name is required" }
-        if (password ?? "").isEmpty && (privateKey ?? "").isEmpty { return "SFTP needs a password or a private key" }
+        if !hasPassword && !hasPrivateKey { return "SFTP needs a password or a private key" }
         if !hostKeySHA256.hasPrefix("SHA256:") || hostKeySHA256.count < 20 { return "the host key fingerprint looks like SHA256:… (ssh-keygen -lf)" }
         if directory.contains("..") { return "the SFTP directory may not contain .." }
         if fileNameTemplate.isEmpty || fileNameTemplate.contains("/") || fileNameTemplate.count > 150 { return "the file name has 1 to 150 characters and no /" }

@@ -52,9 +52,10 @@ public final class TestProcess: @unchecked Sendable {
 
     public var processIdentifier: Int32 { process.processIdentifier }
 
-    /// Sends `signal` and waits for the process to exit.
+    /// Sends `signal` and waits for the process to exit (only waits when it has exited already,
+    /// so a second kill never signals a reused process id).
     public func kill(signal: Int32) {
-        Foundation.kill(process.processIdentifier, signal)
+        if process.isRunning { Foundation.kill(process.processIdentifier, signal) }
         process.waitUntilExit()
     }
 

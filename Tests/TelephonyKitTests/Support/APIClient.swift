@@ -1,5 +1,4 @@
 import Foundation
-import PagewireCore
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -34,31 +33,4 @@ struct APIClient {
     }
 
     func get(_ path: String) async throws -> Response { try await send("GET", path) }
-}
-
-/// Reads a test process's output on a thread of its own (so its pipe never fills) and keeps
-/// the lines, for waiting on a log line and for showing what happened when a check fails.
-final class ProcessOutput: @unchecked Sendable {
-    private let lock = NSLock()
-    private var lines: [String] = []
-
-    init(_ process: TestProcess) {
-        Thread { [self] in
-            while let line = try? process.readLine() {
-                lock.lock(); lines.append(line); lock.unlock()
-            }
-        }.start()
-    }
-
-    var all: [String] { lock.lock(); defer { lock.unlock() }; return lines }
-
-    /// Waits (up to `seconds`) for a line containing `text`; returns it.
-    func waitFor(_ text: String, seconds: Double = 60) async throws -> String? {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if let line = all.first(where: { $0.contains(text) }) { return line }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        return nil
-    }
 }

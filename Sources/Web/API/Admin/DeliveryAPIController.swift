@@ -89,8 +89,8 @@ struct DeliveryAPIController: Sendable {
             host = t.host
             port = t.port
             username = t.username
-            passwordSet = !(t.password ?? "").isEmpty
-            privateKeySet = !(t.privateKey ?? "").isEmpty
+            passwordSet = t.hasPassword
+            privateKeySet = t.hasPrivateKey
             hostKeySha256 = t.hostKeySHA256
             directory = t.directory
             fileNameTemplate = t.fileNameTemplate

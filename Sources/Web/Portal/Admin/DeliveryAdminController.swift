@@ -35,7 +35,7 @@ struct DeliveryAdminController: Sendable {
             host = target?.host ?? ""
             port = target?.port ?? 22
             username = target?.username ?? ""
-            switch (!(target?.password ?? "").isEmpty, !(target?.privateKey ?? "").isEmpty) {
+            switch (target?.hasPassword ?? false, target?.hasPrivateKey ?? false) {
             case (true, _): credential = "A password is stored (not shown)."
             case (_, true): credential = "A private key is stored (not shown)."
             default: credential = ""
