@@ -10,8 +10,8 @@ struct AdminBrowserTests {
     @Test func treeSettingsUsersNumbersAndRightsWorkInChromium() async throws {
         try await TestDatabase.with { test in
             // setup: a company with a department, an admin, a limited admin, a user with a fax, a free number
-            let python = try #require(ProcessInfo.processInfo.environment["PAGEWIRE_TEST_BROWSER_PYTHON"],
-                                      "PAGEWIRE_TEST_BROWSER_PYTHON is not set: run the tests through scripts/test")
+            // fails at once when the tests were not started by scripts/test (no browser venv)
+            _ = try BrowserWalkthrough.python()
             let accounts = AccountRepository(database: test.database)
             let users = UserRepository(database: test.database, passwordParameters: .testing)
             let platform = try await accounts.create(platformName: "Pagewire")
@@ -36,27 +36,16 @@ struct AdminBrowserTests {
             _ = try await numbers.take([number.id], forCompany: company.id, scope: platform.scope)
             let processes = try PagewireProcesses(test)
             defer { processes.stop() }
-            let root = TestDatabase.repositoryRoot
             let server = try await processes.startWeb()
             // act
-            let browser = Process()
-            browser.executableURL = URL(fileURLWithPath: python)
-            browser.arguments = [root + "/Tests/PortalTests/Browser/admin_walkthrough.py",
-                                 "--base", "http://localhost:\(server.port)", "--admin", "ada@browser.example", "--user", "uma@browser.example",
-                                 "--limited", "lim@browser.example", "--password", password, "--company", String(company.id),
-                                 "--number", "+12065550133", "--screenshots", root + "/var/screenshots"]
-            var environment = ProcessInfo.processInfo.environment
-            environment["SE_OFFLINE"] = "true"
-            browser.environment = environment
-            let output = Pipe()
-            browser.standardOutput = output
-            browser.standardError = output
-            try browser.run()
-            let transcript = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            browser.waitUntilExit()
+            let walk = try BrowserWalkthrough.run("admin_walkthrough.py", [
+                "--base", "http://localhost:\(server.port)", "--admin", "ada@browser.example", "--user", "uma@browser.example",
+                "--limited", "lim@browser.example", "--password", password, "--company", String(company.id),
+                "--number", "+12065550133", "--screenshots", BrowserWalkthrough.screenshots])
+            let (status, transcript) = (walk.status, walk.transcript)
             server.kill(signal: SIGTERM)
             // check: the walkthrough passed, and the database agrees with what the pages showed
-            #expect(browser.terminationStatus == 0, "\(transcript)")
+            #expect(status == 0, "\(transcript)")
             #expect(transcript.contains("OK"))
             let back = try #require(try await numbers.get(number.id, scope: platform.scope))
             #expect(back.state == .unassigned && back.userID == nil)
@@ -65,7 +54,7 @@ struct AdminBrowserTests {
             #expect(departments.sorted() == ["Cardiology", "Imaging"])
             #expect(try await SettingsRepository(database: test.database).effective(Settings.timeZone, forUser: uma.id).value == "America/New_York")
             for name in ["admin-tree", "admin-settings", "admin-settings-user-outbox", "admin-stamp-preview", "admin-user-created", "admin-number-returned", "admin-limited-refused"] {
-                #expect(FileManager.default.fileExists(atPath: root + "/var/screenshots/\(name).png"), "no screenshot \(name)")
+                #expect(FileManager.default.fileExists(atPath: BrowserWalkthrough.screenshots + "/\(name).png"), "no screenshot \(name)")
             }
         }
     }

@@ -25,8 +25,8 @@ struct BrowserTests {
     @Test func aUserSignsInImportsContactsSendsAFaxWatchesItDeliveredDownloadsItAndSignsOut() async throws {
         try await TestDatabase.with { test in
             // setup: a company with a vault and one user
-            let python = try #require(ProcessInfo.processInfo.environment["PAGEWIRE_TEST_BROWSER_PYTHON"],
-                                      "PAGEWIRE_TEST_BROWSER_PYTHON is not set: run the tests through scripts/test")
+            // fails at once when the tests were not started by scripts/test (no browser venv)
+            _ = try BrowserWalkthrough.python()
             let accounts = AccountRepository(database: test.database)
             let users = UserRepository(database: test.database, passwordParameters: .testing)
             let platform = try await accounts.create(platformName: "Pagewire")
@@ -43,7 +43,6 @@ struct BrowserTests {
             try csv.write(toFile: directory + "/contacts.csv", atomically: true, encoding: .utf8)
             try Data(TestPDF.make(pages: 2)).write(to: URL(fileURLWithPath: directory + "/letter.pdf"))
             try Data(TestPDF.make(pages: 2)).write(to: URL(fileURLWithPath: directory + "/price-list.pdf"))
-            let root = TestDatabase.repositoryRoot
             // the carrier simulator answers +1 206 555 0100 as a fax machine (SimulatorBehaviour.fax);
             // the trunk points at the port it logs
             let simulator = try await processes.startSimulator(rtpPorts: 47900...48099)
@@ -53,25 +52,15 @@ struct BrowserTests {
             let server = try await processes.startWeb()
             let port = server.port
             // act
-            let browser = Process()
-            browser.executableURL = URL(fileURLWithPath: python)
-            browser.arguments = [root + "/Tests/PortalTests/Browser/portal_walkthrough.py",
-                                 "--base", "http://localhost:\(port)", "--login", "carol@browser.example", "--password", password,
-                                 "--csv", directory + "/contacts.csv", "--pdf", directory + "/letter.pdf", "--document", directory + "/price-list.pdf",
-                                 "--screenshots", root + "/var/screenshots", "--fax-number", "+12065550100",
-                                 "--downloads", directory + "/downloads"]
-            var environment = ProcessInfo.processInfo.environment
-            environment["SE_OFFLINE"] = "true"
-            browser.environment = environment
-            let output = Pipe()
-            browser.standardOutput = output
-            browser.standardError = output
-            try browser.run()
-            let transcript = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            browser.waitUntilExit()
+            let walk = try BrowserWalkthrough.run("portal_walkthrough.py", [
+                "--base", "http://localhost:\(port)", "--login", "carol@browser.example", "--password", password,
+                "--csv", directory + "/contacts.csv", "--pdf", directory + "/letter.pdf", "--document", directory + "/price-list.pdf",
+                "--screenshots", BrowserWalkthrough.screenshots, "--fax-number", "+12065550100",
+                "--downloads", directory + "/downloads"])
+            let (status, transcript) = (walk.status, walk.transcript)
             server.kill(signal: SIGTERM)
             // check
-            #expect(browser.terminationStatus == 0, """
+            #expect(status == 0, """
                 \(transcript)
                 --- jobs ---
                 \(jobs.tail(20))
@@ -82,7 +71,7 @@ struct BrowserTests {
                 """)
             #expect(transcript.contains("OK"))
             for name in ["signin", "dashboard", "contacts-import", "send", "fax-detail", "fax-delivered", "outbox", "profile", "documents", "groups", "my-numbers"] {
-                #expect(FileManager.default.fileExists(atPath: root + "/var/screenshots/\(name).png"), "no screenshot \(name)")
+                #expect(FileManager.default.fileExists(atPath: BrowserWalkthrough.screenshots + "/\(name).png"), "no screenshot \(name)")
             }
             // the fax and its resend went out through the simulator trunk, both pages each time
             let faxes = try await test.database.query(

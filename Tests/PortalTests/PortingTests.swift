@@ -80,8 +80,8 @@ struct PortingTests {
 
     @Test func aWholePortInTheBrowserWithARejectionAndBrandedEmails() async throws {
         try await PortalHarness.with { h in
-            let python = try #require(ProcessInfo.processInfo.environment["PAGEWIRE_TEST_BROWSER_PYTHON"],
-                                      "PAGEWIRE_TEST_BROWSER_PYTHON is not set: run the tests through scripts/test")
+            // fails at once when the tests were not started by scripts/test (no browser venv)
+            _ = try BrowserWalkthrough.python()
             let (customer, staff) = try await Self.people(h)
             let sink = try SMTPSink()
             defer { sink.stop() }
@@ -93,24 +93,12 @@ struct PortingTests {
                 "PAGEWIRE_MAIL_SMTP_URL": "smtp://127.0.0.1:\(sink.port)", "PAGEWIRE_MAIL_FROM": "porting@northwind.example",
             ])
 
-            let root = TestDatabase.repositoryRoot
-            let browser = Process()
-            browser.executableURL = URL(fileURLWithPath: python)
-            browser.arguments = [root + "/Tests/PortalTests/Browser/port_walkthrough.py", "--base", "http://localhost:\(h.port)",
-                                 "--customer", customer.email, "--staff", staff.email, "--password", PortalHarness.password,
-                                 "--csr", directory + "/csr.pdf", "--screenshots", root + "/var/screenshots"]
-            var environment = ProcessInfo.processInfo.environment
-            environment["SE_OFFLINE"] = "true"
-            browser.environment = environment
-            let output = Pipe()
-            browser.standardOutput = output
-            browser.standardError = output
-            try browser.run()
-            let transcript = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            browser.waitUntilExit()
-            #expect(browser.terminationStatus == 0, "\(transcript)")
+            let walk = try BrowserWalkthrough.run("port_walkthrough.py", [
+                "--base", "http://localhost:\(h.port)", "--customer", customer.email, "--staff", staff.email,
+                "--password", PortalHarness.password, "--csr", directory + "/csr.pdf", "--screenshots", BrowserWalkthrough.screenshots])
+            #expect(walk.status == 0, "\(walk.transcript)")
             // The staff member's enrolment page, as Chromium drew it, holds a QR code of their TOTP key.
-            let enrolment = try QRDecoder.decode(imageAt: root + "/var/screenshots/second-factor-enrol.png")
+            let enrolment = try QRDecoder.decode(imageAt: BrowserWalkthrough.screenshots + "/second-factor-enrol.png")
             #expect(enrolment.hasPrefix("otpauth://totp/") && enrolment.contains(staff.email) && enrolment.contains("secret="))
 
             // The port completed: the numbers are in company A's inventory, ported, able to receive.

@@ -9,8 +9,8 @@ struct SSOBrowserTests {
     @Test func aPersonSignsInThroughTheCompanysProviderIsCreatedJustInTimeAndSignsOutOfBoth() async throws {
         try await TestDatabase.with { test in
             // setup: a company whose clinic-a.test people sign in through the provider, JIT on
-            let python = try #require(ProcessInfo.processInfo.environment["PAGEWIRE_TEST_BROWSER_PYTHON"],
-                                      "PAGEWIRE_TEST_BROWSER_PYTHON is not set: run the tests through scripts/test")
+            // fails at once when the tests were not started by scripts/test (no browser venv)
+            _ = try BrowserWalkthrough.python()
             let accounts = AccountRepository(database: test.database)
             let platform = try await accounts.create(platformName: "Pagewire")
             let company = try await accounts.create(kind: .company, name: "SSO Clinic", parentID: platform.id, scope: platform.scope)
@@ -26,27 +26,16 @@ struct SSOBrowserTests {
             try await OIDCConnectionRepository(database: test.database, transit: processes.transit).save(
                 OIDCConnection(companyID: company.id, issuer: idp.issuer, clientID: "pagewire-sso", emailDomains: ["clinic-a.test"], justInTimeUsers: true),
                 clientSecret: "pagewire-sso-secret", scope: platform.scope, actor: .system("test"))
-            let root = TestDatabase.repositoryRoot
             let server = try await processes.startWeb(environment: ["PAGEWIRE_WEB_PORT": String(port), "PAGEWIRE_WEB_PUBLIC_URL": base])
             // act
-            let browser = Process()
-            browser.executableURL = URL(fileURLWithPath: python)
-            browser.arguments = [root + "/Tests/PortalTests/Browser/sso_walkthrough.py",
-                                 "--base", base, "--idp", idp.issuer.replacingOccurrences(of: "/openid", with: ""),
-                                 "--login", "bob@clinic-a.test", "--idp-user", "bob", "--idp-password", "bob-idp-pw",
-                                 "--expect-name", "Bob Berg", "--screenshots", root + "/var/screenshots"]
-            var environment = ProcessInfo.processInfo.environment
-            environment["SE_OFFLINE"] = "true"
-            browser.environment = environment
-            let output = Pipe()
-            browser.standardOutput = output
-            browser.standardError = output
-            try browser.run()
-            let transcript = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            browser.waitUntilExit()
+            let walk = try BrowserWalkthrough.run("sso_walkthrough.py", [
+                "--base", base, "--idp", idp.issuer.replacingOccurrences(of: "/openid", with: ""),
+                "--login", "bob@clinic-a.test", "--idp-user", "bob", "--idp-password", "bob-idp-pw",
+                "--expect-name", "Bob Berg", "--screenshots", BrowserWalkthrough.screenshots])
+            let (status, transcript) = (walk.status, walk.transcript)
             server.kill(signal: SIGTERM)
             // check: the walkthrough passed; Bob was created in the company, signed in once by SSO, and has no session left
-            #expect(browser.terminationStatus == 0, "\(transcript)")
+            #expect(status == 0, "\(transcript)")
             #expect(transcript.contains("OK"))
             let users = UserRepository(database: test.database)
             let bob = try #require(try await users.find(login: "bob@clinic-a.test", scope: company.scope))
@@ -57,7 +46,7 @@ struct SSOBrowserTests {
             #expect(sessions == 0)
             #expect(try await test.database.query("SELECT COUNT(*) AS n FROM oidc_sessions")[0].get("n", as: Int.self) == 0)
             for name in ["sso-provider-signin", "sso-dashboard", "sso-signed-out"] {
-                #expect(FileManager.default.fileExists(atPath: root + "/var/screenshots/\(name).png"), "no screenshot \(name)")
+                #expect(FileManager.default.fileExists(atPath: BrowserWalkthrough.screenshots + "/\(name).png"), "no screenshot \(name)")
             }
         }
     }

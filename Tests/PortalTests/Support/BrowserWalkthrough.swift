@@ -1,0 +1,43 @@
+import Foundation
+import PagewireCore
+
+/// One Selenium walkthrough (a Python script in `Tests/PortalTests/Browser`) run to its end in
+/// headless Chromium, with the Python of the venv `scripts/test` prepares.
+struct BrowserWalkthrough {
+    /// How the script ended.
+    struct Outcome {
+        let status: Int32
+        /// Everything it printed, standard output and error interleaved.
+        let transcript: String
+    }
+
+    struct NoBrowserPython: Error, CustomStringConvertible {
+        var description: String { "PAGEWIRE_TEST_BROWSER_PYTHON is not set: run the tests through scripts/test" }
+    }
+
+    /// Where the walkthroughs leave their screenshots.
+    static let screenshots = TestDatabase.repositoryRoot + "/var/screenshots"
+
+    /// The venv's Python; throws (failing the test) when the tests were not started by scripts/test.
+    static func python() throws -> String {
+        guard let python = ProcessInfo.processInfo.environment["PAGEWIRE_TEST_BROWSER_PYTHON"] else { throw NoBrowserPython() }
+        return python
+    }
+
+    /// Runs `Browser/<script>` with `arguments` (Selenium Manager kept offline) and waits for it.
+    static func run(_ script: String, _ arguments: [String]) throws -> Outcome {
+        let browser = Process()
+        browser.executableURL = URL(fileURLWithPath: try python())
+        browser.arguments = [TestDatabase.repositoryRoot + "/Tests/PortalTests/Browser/" + script] + arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["SE_OFFLINE"] = "true"
+        browser.environment = environment
+        let output = Pipe()
+        browser.standardOutput = output
+        browser.standardError = output
+        try browser.run()
+        let transcript = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        browser.waitUntilExit()
+        return Outcome(status: browser.terminationStatus, transcript: transcript)
+    }
+}
