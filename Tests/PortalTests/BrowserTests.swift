@@ -11,14 +11,7 @@ import Testing
 struct BrowserTests {
     /// Pages of a PDF as poppler's `pdfinfo` counts them (an independent reader).
     static func pdfPages(_ path: String) throws -> Int? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/pdfinfo")
-        process.arguments = [path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let text = try CommandRun.run("/usr/bin/pdfinfo", [path], standardError: .inherited).output
         return text.split(separator: "\n").first { $0.hasPrefix("Pages:") }.flatMap { Int($0.dropFirst(6).trimmingCharacters(in: .whitespaces)) }
     }
 

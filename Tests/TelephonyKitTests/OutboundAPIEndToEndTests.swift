@@ -14,14 +14,7 @@ struct OutboundAPIEndToEndTests {
         let file = NSTemporaryDirectory() + "pw-e2e-" + UUID().uuidString + ".pdf"
         defer { try? FileManager.default.removeItem(atPath: file) }
         try pdf.write(to: URL(fileURLWithPath: file))
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/" + tool)
-        process.arguments = tool == "pdftotext" ? [file, "-"] : [file]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let text = try CommandRun.run("/usr/bin/" + tool, tool == "pdftotext" ? [file, "-"] : [file], standardError: .inherited).output
         return text.split(separator: "\n").map(String.init)
     }
 

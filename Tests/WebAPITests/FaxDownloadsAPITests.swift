@@ -30,16 +30,9 @@ struct FaxDownloadsAPITests {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("pw-\(UUID().uuidString).pdf")
         defer { try? FileManager.default.removeItem(at: file) }
         try Data(pdf).write(to: file)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/" + tool)
-        process.arguments = arguments + [file.path] + (tool == "pdftotext" ? ["-"] : [])
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(tool) failed")
-        return output
+        let run = try CommandRun.run("/usr/bin/" + tool, arguments + [file.path] + (tool == "pdftotext" ? ["-"] : []), standardError: .inherited)
+        #expect(run.status == 0, "\(tool) failed")
+        return run.output
     }
 
     static func pageCount(_ pdf: [UInt8]) throws -> Int? {

@@ -149,14 +149,6 @@ extension OIDCSignInTests {
 extension OIDCSignInTests {
     /// Where `url` redirects to (curl, not following).
     static func redirectTarget(of url: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        process.arguments = ["-s", "-o", "/dev/null", "-w", "%{redirect_url}", url]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return output
+        try CommandRun.run("/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{redirect_url}", url], standardError: .inherited).output
     }
 }

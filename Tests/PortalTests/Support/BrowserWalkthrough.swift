@@ -26,18 +26,10 @@ struct BrowserWalkthrough {
 
     /// Runs `Browser/<script>` with `arguments` (Selenium Manager kept offline) and waits for it.
     static func run(_ script: String, _ arguments: [String]) throws -> Outcome {
-        let browser = Process()
-        browser.executableURL = URL(fileURLWithPath: try python())
-        browser.arguments = [TestDatabase.repositoryRoot + "/Tests/PortalTests/Browser/" + script] + arguments
         var environment = ProcessInfo.processInfo.environment
         environment["SE_OFFLINE"] = "true"
-        browser.environment = environment
-        let output = Pipe()
-        browser.standardOutput = output
-        browser.standardError = output
-        try browser.run()
-        let transcript = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        browser.waitUntilExit()
-        return Outcome(status: browser.terminationStatus, transcript: transcript)
+        let run = try CommandRun.run(
+            try python(), [TestDatabase.repositoryRoot + "/Tests/PortalTests/Browser/" + script] + arguments, environment: environment)
+        return Outcome(status: run.status, transcript: run.output)
     }
 }

@@ -60,16 +60,8 @@ enum QRDecoder {
     }
 
     private static func run(_ executable: String, _ arguments: [String]) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
         // standard output only: zbarimg also complains on standard error when there is no D-Bus
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, output)
+        let run = try CommandRun.run(executable, arguments, standardError: .discarded)
+        return (run.status, run.output)
     }
 }

@@ -113,23 +113,9 @@ final class ScriptPeer: @unchecked Sendable {
 /// Runs a command and returns its standard output; fails the test on a non-zero exit.
 @discardableResult
 func run(_ executable: String, _ arguments: [String], input: String? = nil) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    let out = Pipe()
-    process.standardOutput = out
-    process.standardError = out
-    let inPipe = Pipe()
-    if input != nil { process.standardInput = inPipe }
-    try process.run()
-    if let input {
-        inPipe.fileHandleForWriting.write(Data(input.utf8))
-        try inPipe.fileHandleForWriting.close()
-    }
-    let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    #expect(process.terminationStatus == 0, "\(executable) \(arguments.joined(separator: " ")): \(text)")
-    return text
+    let run = try CommandRun.run(executable, arguments, input: input)
+    #expect(run.status == 0, "\(executable) \(arguments.joined(separator: " ")): \(run.output)")
+    return run.output
 }
 
 /// A real OpenSSH sshd (inetd mode behind scripts/lib/sshd_inetd.py) on a kernel-chosen loopback

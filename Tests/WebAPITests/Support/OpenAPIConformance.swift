@@ -40,15 +40,8 @@ enum OpenAPIConformance {
         let file = NSTemporaryDirectory() + "pw-openapi-" + String(UInt64.random(in: 0...UInt64.max), radix: 36) + ".jsonl"
         defer { try? FileManager.default.removeItem(atPath: file) }
         try records.joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [TestDatabase.repositoryRoot + "/scripts/lib/openapi_check.py", specPath, file] + (requireCoverage ? ["--require-coverage"] : [])
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "OpenAPI conformance:\n\(output)", sourceLocation: sourceLocation)
+        let run = try CommandRun.run(
+            python, [TestDatabase.repositoryRoot + "/scripts/lib/openapi_check.py", specPath, file] + (requireCoverage ? ["--require-coverage"] : []))
+        #expect(run.status == 0, "OpenAPI conformance:\n\(run.output)", sourceLocation: sourceLocation)
     }
 }
