@@ -18,15 +18,16 @@ public struct CommandRun: Sendable {
     /// What it printed (standard output, and standard error when merged).
     public let output: String
 
-    /// Runs `executable` with `arguments` (and `environment` instead of the test's, when given),
-    /// writes `input` to its standard input, and waits for it to exit.
+    /// Runs `executable` with `arguments` (in `directory`, and with `environment` instead of the
+    /// test's, when given), writes `input` to its standard input, and waits for it to exit.
     public static func run(
-        _ executable: String, _ arguments: [String], environment: [String: String]? = nil,
+        _ executable: String, _ arguments: [String], in directory: URL? = nil, environment: [String: String]? = nil,
         input: String? = nil, standardError: StandardError = .merged
     ) throws -> CommandRun {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
         if let environment { process.environment = environment }
         let output = Pipe()
         process.standardOutput = output

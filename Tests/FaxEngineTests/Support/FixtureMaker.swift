@@ -1,5 +1,6 @@
 import FaxEngine
 import Foundation
+import PagewireCore
 
 /// Makes test documents with Ghostscript and ImageMagick (trusted inputs written by the test).
 enum FixtureMaker {
@@ -8,19 +9,9 @@ enum FixtureMaker {
     /// Runs a tool and waits; throws with its output on failure.
     @discardableResult
     static func run(_ tool: String, _ arguments: [String], in directory: URL? = nil) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = directory }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let output = String(decoding: data, as: UTF8.self)
-        guard process.terminationStatus == 0 else { throw FixtureError.toolFailed(tool, output) }
-        return output
+        let run = try CommandRun.run(tool, arguments, in: directory)
+        guard run.status == 0 else { throw FixtureError.toolFailed(tool, run.output) }
+        return run.output
     }
 
     enum FixtureError: Error { case toolFailed(String, String) }
