@@ -11,19 +11,11 @@ import argparse
 import os
 import sys
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
-
-def browser():
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/lib/chromium/chromium" if os.path.exists("/usr/lib/chromium/chromium") else "/usr/bin/chromium"
-    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1200"):
-        options.add_argument(flag)
-    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+import headless_chromium
 
 
 def main() -> int:
@@ -38,8 +30,8 @@ def main() -> int:
     parser.add_argument("--screenshots", required=True)
     args = parser.parse_args()
     os.makedirs(args.screenshots, exist_ok=True)
-    admin, user = browser(), browser()
-    wait_admin, wait_user = WebDriverWait(admin, 60), WebDriverWait(user, 60)
+    admin, wait_admin = headless_chromium.start(height=1200)
+    user, wait_user = headless_chromium.start(height=1200)
 
     def shot(driver, name):
         path = os.path.join(args.screenshots, name + ".png")
