@@ -11,8 +11,7 @@ import Testing
 struct BrowserTests {
     /// Pages of a PDF as poppler's `pdfinfo` counts them (an independent reader).
     static func pdfPages(_ path: String) throws -> Int? {
-        let text = try CommandRun.run("/usr/bin/pdfinfo", [path], standardError: .inherited).output
-        return text.split(separator: "\n").first { $0.hasPrefix("Pages:") }.flatMap { Int($0.dropFirst(6).trimmingCharacters(in: .whitespaces)) }
+        Poppler.pages(inInfo: try Poppler.run("pdfinfo", atPath: path).output)
     }
 
     @Test func aUserSignsInImportsContactsSendsAFaxWatchesItDeliveredDownloadsItAndSignsOut() async throws {

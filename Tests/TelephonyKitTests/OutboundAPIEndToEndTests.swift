@@ -11,11 +11,7 @@ import Testing
 struct OutboundAPIEndToEndTests {
     /// The lines a poppler tool (pdftotext, pdfinfo) prints for `pdf`.
     static func poppler(_ tool: String, _ pdf: Data) throws -> [String] {
-        let file = NSTemporaryDirectory() + "pw-e2e-" + UUID().uuidString + ".pdf"
-        defer { try? FileManager.default.removeItem(atPath: file) }
-        try pdf.write(to: URL(fileURLWithPath: file))
-        let text = try CommandRun.run("/usr/bin/" + tool, tool == "pdftotext" ? [file, "-"] : [file], standardError: .inherited).output
-        return text.split(separator: "\n").map(String.init)
+        try Poppler.run(tool, [UInt8](pdf)).output.split(separator: "\n").map(String.init)
     }
 
     @Test func aFaxSurvivesTelephonyKilledMidCallABusyLineWaitsAnUnallocatedNumberFailsAndACancelHangsUp() async throws {

@@ -27,16 +27,13 @@ struct FaxDownloadsAPITests {
 
     /// Runs a poppler tool (pdftotext, pdfinfo) on `pdf` and returns what it prints.
     static func poppler(_ tool: String, _ pdf: [UInt8], _ arguments: [String] = []) throws -> String {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("pw-\(UUID().uuidString).pdf")
-        defer { try? FileManager.default.removeItem(at: file) }
-        try Data(pdf).write(to: file)
-        let run = try CommandRun.run("/usr/bin/" + tool, arguments + [file.path] + (tool == "pdftotext" ? ["-"] : []), standardError: .inherited)
+        let run = try Poppler.run(tool, pdf, arguments)
         #expect(run.status == 0, "\(tool) failed")
         return run.output
     }
 
     static func pageCount(_ pdf: [UInt8]) throws -> Int? {
-        try poppler("pdfinfo", pdf).split(separator: "\n").first { $0.hasPrefix("Pages:") }.flatMap { Int($0.dropFirst(6).trimmingCharacters(in: .whitespaces)) }
+        Poppler.pages(inInfo: try poppler("pdfinfo", pdf))
     }
 
     static func tiffHeights(_ bytes: [UInt8]) throws -> [Int] {
